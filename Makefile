@@ -1,0 +1,115 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is for us.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# A Python 3.12+ interpreter: one on the PATH that really runs (pyenv's shims may not),
+# else one of pyenv's installed versions. `make PYTHON=/path/to/python3.13` overrides.
+PYTHON ?= $(shell \
+	for c in python3.14 python3.13 python3.12 python3; do \
+		p=$$(command -v $$c 2>/dev/null) && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
+	done; \
+	root=$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv); \
+	for p in $$(ls -d $$root/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+		$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
+	done)
+
+.PHONY: help run test lint format install browser demo clean serve bench wrk
+
+help:
+	@echo "make run     set up and serve the site on http://127.0.0.1:$(PORT) with the demo data (SQLite)"
+	@echo "make test    set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default)"
+	@echo "make lint    ruff"
+	@echo "make serve   serve the production way: gunicorn + whitenoise, DEBUG off (DATABASE_URL, REDIS_URL)"
+	@echo "make bench   benchmark at three data sizes on PostgreSQL and Redis (QUICK=1: under two minutes)"
+
+$(STAMP): requirements.lock
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.12 or newer found (Django 6 needs it)."; \
+		echo "Install one, e.g. 'pyenv install 3.13' or 'apt-get install python3.13', or run make PYTHON=/path/to/python3.12"; \
+		exit 1; fi
+	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium is the browser for the Playwright tests (Playwright cannot download its own here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Install Chromium (Debian: apt-get install chromium) for the browser tests"; exit 1; fi; }
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+run: export DEBUG = true
+run: demo
+	@echo "Rivalries on http://127.0.0.1:$(PORT)/  (editors: see README, 'Editor accounts')"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# axe-core (npm registry, pinned in package-lock.json) for the accessibility scan.
+node_modules/.package-lock.json: package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the accessibility tests (Debian: apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: install browser node_modules/.package-lock.json
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+
+# The production way: migrations, hashed and compressed static files, gunicorn (gunicorn.conf.py
+# reads HOST, PORT, WEB_CONCURRENCY). SQLite and the demo data unless DATABASE_URL is set.
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/python manage.py load_demo; fi
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Rivalries on http://$${HOST:-127.0.0.1}:$${PORT:-$(PORT)}/ (gunicorn; Ctrl-C stops it)"
+	DEBUG=false PORT=$${PORT:-$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py
+
+# wrk (Debian's package) drives the benchmark's load.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else echo "Install wrk (Debian: apt-get install wrk) for the benchmark"; exit 1; fi; }
+
+# Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432; it creates and
+# drops rivalries_bench_* databases) and Redis (BENCH_REDIS_URL, default database 15, flushed).
+bench: install wrk
+	$(BIN)/python -m bench.run $(if $(filter 1 true yes,$(QUICK)),--quick)
+
+# Operations (README, "Operations"): the fault drill and the soak run a private PostgreSQL,
+# Redis and gunicorn of their own; backup/restore work on DATABASE_URL.
+.PHONY: drill soak backup restore
+drill: install
+	$(BIN)/python -m ops.drill
+
+soak: install
+	$(BIN)/python -m ops.soak
+
+backup:
+	ops/backup.sh $(BACKUP)
+
+restore:
+	ops/restore.sh $(BACKUP)

@@ -1,0 +1,231 @@
+"""Admin forms: editors type marks as athletes write them, not milliseconds.
+
+The rules a results sheet must keep (a finisher has a place and a mark, a DNF has neither, a
+scheduled race has only entries, places and times agree) are checked here, so an editor sees
+them beside the field at fault rather than as a database error.
+"""
+
+from __future__ import annotations
+
+import datetime
+from itertools import pairwise
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from athletes import marks
+from athletes.models import Flag, Race, Result, ResultStatus, normalise_flags
+
+FLAG_HELP = "; ".join(f"{flag.value} {flag.label.lower()}" for flag in Flag)
+
+
+class FlagsField(forms.MultipleChoiceField):
+    """The known flag codes as checkboxes, kept as the space-separated text the model stores."""
+
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "flag-choices"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [(flag.value, flag.value) for flag in Flag])
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", FLAG_HELP)
+        super().__init__(**kwargs)
+
+    @staticmethod
+    def _codes(value: Any) -> list[str]:
+        if isinstance(value, str):
+            return value.split()
+        return [str(code) for code in value or ()]
+
+    def prepare_value(self, value: Any) -> list[str]:
+        return self._codes(value)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        return set(self._codes(initial)) != set(self._codes(data))
+
+    def clean(self, value: Any) -> str:  # type: ignore[override]
+        codes = super().clean(value)
+        try:
+            return normalise_flags(" ".join(codes))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class ResultForm(forms.ModelForm):
+    mark = forms.CharField(
+        required=False,
+        max_length=20,
+        help_text='As written: "3:45.34", "3:29.379", "47.10"',
+        widget=forms.TextInput(attrs={"size": 9, "placeholder": "3:45.34"}),
+    )
+    flags = FlagsField()
+
+    class Meta:
+        model = Result
+        fields = ["place", "athlete", "mark", "status", "flags", "note"]
+        widgets = {
+            "place": forms.NumberInput(attrs={"min": 1, "class": "vPlaceField"}),
+            "note": forms.TextInput(attrs={"size": 12}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.time_ms is not None:
+            self.initial["mark"] = marks.format(self.instance.time_ms)
+
+    def clean_mark(self) -> int | None:
+        text = self.cleaned_data.get("mark", "").strip()
+        if not text:
+            return None
+        try:
+            return marks.parse(text)
+        except marks.MarkError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        race: Race | None = data.get("race")
+        status, place, time_ms = data.get("status"), data.get("place"), data.get("mark")
+        typed_mark = (self.data.get(self.add_prefix("mark")) or "").strip()
+        scheduled = race is not None and race.status == Race.Status.SCHEDULED
+        if scheduled and status == ResultStatus.FINISHED and place is None and not typed_mark:
+            # A new row's status starts as "finished"; on a start list a bare name is an entry.
+            data["status"] = status = ResultStatus.ENTERED
+        if race is not None and status:
+            self._check_against_race(race, status)
+        if status == ResultStatus.FINISHED:
+            if place is None and "place" not in self.errors:
+                self.add_error("place", "A finisher needs a place.")
+            if time_ms is None and "mark" not in self.errors:
+                self.add_error("mark", "A finisher needs a mark.")
+        elif status:
+            if place is not None:
+                self.add_error(
+                    "place", f"A result with status {status} has no place: clear '{place}'."
+                )
+            if time_ms is not None:
+                self.add_error(
+                    "mark", f"A result with status {status} has no mark: clear '{typed_mark}'."
+                )
+        return data
+
+    def _check_against_race(self, race: Race, status: str) -> None:
+        """A start list holds entries; an official race holds outcomes."""
+        if race.status == Race.Status.SCHEDULED and status != ResultStatus.ENTERED:
+            self.add_error(
+                "status",
+                f"'{status}' is an outcome, but the race is scheduled: its start list holds"
+                " 'entered' only. Make the race official to enter results.",
+            )
+        elif race.status == Race.Status.OFFICIAL and status == ResultStatus.ENTERED:
+            self.add_error(
+                "status",
+                "'entered' is for a scheduled race's start list: this race is official, so"
+                " give the outcome (finished, DNF, DNS or DQ).",
+            )
+
+    def save(self, commit: bool = True) -> Result:
+        self.instance.time_ms = self.cleaned_data.get("mark")
+        return super().save(commit=commit)
+
+
+class ResultInlineFormSet(forms.BaseInlineFormSet):
+    """The rows of one race, checked together: a later place is never faster."""
+
+    def clean(self) -> None:
+        super().clean()
+        finishers = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            if data.get("status") == ResultStatus.FINISHED and data.get("mark") is not None:
+                finishers.append((data["place"], data["mark"], form))
+        finishers.sort(key=lambda row: (row[0], row[1]))
+        for (place, time_ms, _), (later_place, later_ms, form) in pairwise(finishers):
+            if later_place > place and later_ms < time_ms:
+                form.add_error(
+                    "mark",
+                    f"'{form['mark'].value()}' in place {later_place} is faster than"
+                    f" {marks.format(time_ms)} in place {place}: check the places and marks.",
+                )
+
+
+class RaceForm(forms.ModelForm):
+    """A race; warns before saving one that looks like a race already stored."""
+
+    confirm_different = forms.BooleanField(
+        required=False,
+        label="This is a different race: save it anyway",
+    )
+
+    class Meta:
+        model = Race
+        fields = [
+            "meet",
+            "event",
+            "sex",
+            "round",
+            "round_number",
+            "name",
+            "date",
+            "status",
+            "source_url",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.similar_races: list[Race] = []
+        if "date" in self.fields:
+            self.fields["date"].required = False
+            self.fields["date"].help_text = "Empty: the meet's first day"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        meet = data.get("meet")
+        if not data.get("date") and meet is not None and "date" not in self.errors:
+            data["date"] = meet.start_date
+        if not data.get("date") and "date" not in self.errors:
+            self.add_error("date", "Give the date, or choose the meet so its first day is used.")
+        if all(data.get(name) is not None for name in ("meet", "event", "date")):
+            self.similar_races = list(
+                similar_races(
+                    meet=data["meet"],
+                    event=data["event"],
+                    date=data["date"],
+                    round=data.get("round", ""),
+                    round_number=data.get("round_number"),
+                    sex=data.get("sex", ""),
+                    exclude_pk=self.instance.pk,
+                )
+            )
+        if self.similar_races and not data.get("confirm_different"):
+            shown = "; ".join(str(race) for race in self.similar_races)
+            raise forms.ValidationError(
+                f"This looks like a race already stored ({shown}): same meet, date, event,"
+                " round and sex. Open it to add results there, or tick 'This is a different"
+                " race' to save this one too.",
+                code="possible_duplicate",
+            )
+        return data
+
+
+def similar_races(
+    *,
+    meet: Any,
+    event: Any,
+    date: datetime.date,
+    round: str,
+    round_number: int | None,
+    sex: str,
+    exclude_pk: int | None = None,
+) -> QuerySet[Race]:
+    """Races that share meet, date, event, round (with its number) and sex with these values."""
+    return (
+        Race.objects.filter(
+            meet=meet, event=event, date=date, round=round, round_number=round_number, sex=sex
+        )
+        .exclude(pk=exclude_pk)
+        .select_related("meet", "event")
+        .order_by("pk")
+    )

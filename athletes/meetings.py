@@ -1,0 +1,170 @@
+"""Meetings across the whole record: who met whom, how often, and who came out ahead.
+
+``athletes.headtohead`` answers for one chosen pair. These answer for many pairs at once,
+each in one aggregate query over the self-join of results on race, so a page that shows a
+dozen pairs costs the same as a page that shows one:
+
+- ``opponents(athlete)``: the athletes someone met most, for the head-to-head picker;
+- ``scores(pairs)``: the overall tally of each given pair, for lists of rivalries;
+- ``pairings()``: every pair that ever met, busiest and closest first, for "rivalries in the
+  data" (the caller narrows it, e.g. to pairs without a rivalry page, and slices it).
+
+The meeting rule is the head-to-head's (DESIGN.md): official races both started (finished,
+DNF or DQ); the better place is ahead, then the faster time, else a tie; a finisher is ahead
+of a non-finisher; two non-finishers met without a decision. Tests check that the numbers
+here equal ``headtohead.between``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    Q,
+    QuerySet,
+)
+
+from athletes.headtohead import Tally, decision
+from athletes.models import MEETING_STATUSES, Athlete, Race, Result
+
+# The rival's result in the same race: the second side of the self-join (``race__results``).
+RIVAL = "race__results"
+
+
+def _meeting_rows(*conditions: Q, **lookups: Any) -> QuerySet[Result]:
+    """Each result joined to every other result in the same official race, both started.
+
+    A row is one meeting seen from one side ("a" is the row's athlete, "b" the rival), with
+    ``rival_id``, ``ahead`` ("a", "b", "tie" or NULL) and ``gap_ms`` annotated. Extra
+    conditions on the rival's side must come in this one ``filter()`` call, so that Django
+    joins the results table once rather than once per condition.
+    """
+    rows = Result.objects.filter(race__status=Race.Status.OFFICIAL, status__in=MEETING_STATUSES)
+    rows = rows.filter(*conditions, **{f"{RIVAL}__status__in": MEETING_STATUSES}, **lookups)
+    ahead, gap = decision("", f"{RIVAL}__")
+    return rows.annotate(rival_id=F(f"{RIVAL}__athlete"), ahead=ahead, gap_ms=gap)
+
+
+def _not_self() -> Q:
+    """The rival is someone else (``<>`` written as two comparisons: one join, not a subquery)."""
+    return Q(**{f"{RIVAL}__athlete__lt": F("athlete")}) | Q(
+        **{f"{RIVAL}__athlete__gt": F("athlete")}
+    )
+
+
+_TALLY = {
+    "meetings": Count("pk"),
+    "a_ahead": Count("pk", filter=Q(ahead="a")),
+    "b_ahead": Count("pk", filter=Q(ahead="b")),
+    "ties": Count("pk", filter=Q(ahead="tie")),
+    "no_decision": Count("pk", filter=Q(ahead__isnull=True)),
+}
+
+
+def _tally(row: dict[str, Any]) -> Tally:
+    return Tally(**{key: row[key] for key in _TALLY})
+
+
+@dataclass(frozen=True)
+class Opponent:
+    """Someone an athlete met, and how those meetings went from the athlete's side."""
+
+    slug: str
+    name: str
+    country_code: str
+    """IOC code: GBR, NOR."""
+    country_name: str
+    tally: Tally
+
+
+def opponents(athlete: Athlete, limit: int = 6) -> list[Opponent]:
+    """The athletes ``athlete`` met most often (then by name): one aggregate query."""
+    rows = (
+        _meeting_rows(_not_self(), athlete=athlete)
+        .values(
+            slug=F(f"{RIVAL}__athlete__slug"),
+            name=F(f"{RIVAL}__athlete__name"),
+            country=F(f"{RIVAL}__athlete__country"),
+        )
+        .annotate(**_TALLY)
+        .order_by("-meetings", "name")[:limit]
+    )
+    found = []
+    for row in rows:
+        rival = Athlete(country=row["country"])
+        found.append(
+            Opponent(
+                slug=row["slug"],
+                name=row["name"],
+                country_code=rival.country_code,
+                country_name=rival.country.name if rival.country else "",
+                tally=_tally(row),
+            )
+        )
+    return found
+
+
+def scores(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Tally]:
+    """The overall tally of each (a id, b id) pair, from a's side: one aggregate query.
+
+    Pairs that never met get an empty tally. Meant for a page's worth of pairs (the query
+    has one condition per pair).
+    """
+    wanted = {(a, b) for a, b in pairs if a != b}
+    found = {pair: Tally.empty() for pair in wanted}
+    if not wanted:
+        return found
+    condition = Q()
+    for a, b in wanted:
+        condition |= Q(athlete=a, **{f"{RIVAL}__athlete": b})
+    rows = _meeting_rows(condition).values("athlete", "rival_id").annotate(**_TALLY).order_by()
+    for row in rows:
+        found[(row["athlete"], row["rival_id"])] = _tally(row)
+    return found
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """Two athletes who met, with their tally and how close they usually finished."""
+
+    a: Athlete
+    b: Athlete
+    tally: Tally
+    mean_gap_ms: int | None
+    """The mean gap over meetings both finished; None when they never both finished."""
+
+
+def pairings() -> QuerySet[Result, dict[str, Any]]:
+    """Every pair that met (lower athlete id first), most meetings first, then closest margins.
+
+    A values queryset with ``athlete`` and ``rival_id`` (the pair), the tally's counts and
+    ``mean_gap_ms``: narrow it with filters on ``athlete`` and ``rival_id`` (``OuterRef``
+    works on both), slice it, and read it with ``as_pairings``.
+    """
+    return (
+        _meeting_rows(**{f"{RIVAL}__athlete__gt": F("athlete")})
+        .values("athlete", "rival_id")
+        .annotate(**_TALLY, mean_gap_ms=Avg("gap_ms"))
+        .order_by("-meetings", F("mean_gap_ms").asc(nulls_last=True), "athlete", "rival_id")
+    )
+
+
+def as_pairings(rows: Iterable[dict[str, Any]]) -> list[Pairing]:
+    """Rows of ``pairings()`` with their athletes (one more query for all of them)."""
+    rows = list(rows)
+    ids = {row["athlete"] for row in rows} | {row["rival_id"] for row in rows}
+    athletes = Athlete.objects.in_bulk(ids)
+    return [
+        Pairing(
+            a=athletes[row["athlete"]],
+            b=athletes[row["rival_id"]],
+            tally=_tally(row),
+            mean_gap_ms=round(row["mean_gap_ms"]) if row["mean_gap_ms"] is not None else None,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,1 @@
+"""Operations: the fault drill, the soak, backups (see the README, "Operations")."""

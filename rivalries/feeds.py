@@ -1,0 +1,153 @@
+"""An Atom feed per rivalry (``/rivalries/<slug>/feed/``): its races and its quotes.
+
+Entries are the races at least two members ran and the published quotes a member said about
+another member, newest first, at most ``LIMIT`` of them: two LIMITed queries and one
+prefetch, whatever the rivalry's length.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from athletes.models import MEETING_STATUSES, Athlete, Race, Result
+from rivalries.dates import PreciseDate
+from rivalries.models import Quote, Rivalry
+
+LIMIT = 30
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    url: str
+    summary: str
+    date: datetime.date
+    author: str = ""
+    kind: str = "race"
+
+    @property
+    def published(self) -> datetime.datetime:
+        return datetime.datetime.combine(self.date, datetime.time(), tzinfo=datetime.UTC)
+
+
+def race_entry(race: Race) -> Entry:
+    label = race.name or race.event.name
+    if not race.is_final:
+        label = f"{label} ({race.round_label.lower()})"
+    lines = [
+        f"{result.athlete.name}: "
+        + (f"{ordinal(result.place)}, {result.time}" if result.time_ms else result.status)
+        for result in race.member_results
+    ]
+    return Entry(
+        title=f"{race.meet.name}: {label}",
+        url=race.get_absolute_url(),
+        summary="; ".join(lines) + f". {race.date.day} {race.date:%b %Y}, {race.meet.name}.",
+        date=race.date,
+    )
+
+
+def quote_entry(quote: Quote) -> Entry:
+    said: PreciseDate = quote.said
+    words = quote.text if not quote.translation else f"{quote.text} ({quote.translation})"
+    source = f", in {quote.source.publisher}" if quote.source else ""
+    return Entry(
+        title=f"{quote.speaker_label}: “{truncate(quote.translation or quote.text, 80)}”",
+        url=quote.get_absolute_url(),
+        summary=f"“{words}” {quote.speaker_label}, {said}{source}.",
+        date=said.start,
+        author=quote.speaker_label,
+        kind="quote",
+    )
+
+
+def ordinal(place: int) -> str:
+    suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+    return f"{place}{suffix}"
+
+
+def truncate(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def entries(rivalry: Rivalry, limit: int = LIMIT) -> list[Entry]:
+    """The rivalry's races and quotes as feed entries, newest first."""
+    members = list(Athlete.objects.filter(memberships__rivalry=rivalry))
+    member_results = Prefetch(
+        "results",
+        queryset=Result.objects.filter(athlete__in=members)
+        .select_related("athlete")
+        .in_finishing_order(),
+        to_attr="member_results",
+    )
+    races = (
+        Race.objects.official()
+        .annotate(
+            members_started=Count(
+                "results",
+                filter=Q(results__athlete__in=members, results__status__in=MEETING_STATUSES),
+            )
+        )
+        .filter(members_started__gte=2)
+        .select_related("meet", "event")
+        .prefetch_related(member_results)
+        .order_by("-date", "-pk")[:limit]
+    )
+    quotes = (
+        Quote.objects.published()
+        .by(*members)
+        .about(*members)
+        .select_related("speaker", "source")
+        .order_by("-said_on", "-pk")[:limit]
+    )
+    found = [race_entry(race) for race in races] + [quote_entry(quote) for quote in quotes]
+    found.sort(key=lambda entry: entry.date, reverse=True)
+    return found[:limit]
+
+
+class RivalryFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, slug: str) -> Rivalry:
+        return get_object_or_404(Rivalry.objects.published(), slug=slug)
+
+    def title(self, rivalry: Rivalry) -> str:
+        return f"{rivalry.title} | Rivalries"
+
+    def link(self, rivalry: Rivalry) -> str:
+        return rivalry.get_absolute_url()
+
+    def subtitle(self, rivalry: Rivalry) -> str:
+        return rivalry.summary or f"What {rivalry.title} said, and what they then ran."
+
+    def items(self, rivalry: Rivalry) -> list[Entry]:
+        return entries(rivalry)
+
+    def item_title(self, entry: Entry) -> str:
+        return entry.title
+
+    def item_description(self, entry: Entry) -> str:
+        return entry.summary
+
+    def item_link(self, entry: Entry) -> str:
+        return entry.url
+
+    def item_pubdate(self, entry: Entry) -> datetime.datetime:
+        return entry.published
+
+    def item_updateddate(self, entry: Entry) -> datetime.datetime:
+        """Atom requires ``updated`` on every entry; the record keeps no edit time, so the day."""
+        return entry.published
+
+    def item_author_name(self, entry: Entry) -> str | None:
+        return entry.author or None
+
+    def item_categories(self, entry: Entry) -> tuple[str, ...]:
+        return (entry.kind,)

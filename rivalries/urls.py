@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from athletes import api as athlete_api
+from rivalries import api, health, views
+from rivalries.feeds import RivalryFeed
+from rivalries.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("rivalries/", views.rivalry_list, name="rivalries"),
+    path("rivalries/<slug:slug>/", views.rivalry_detail, name="rivalry"),
+    path("rivalries/<slug:slug>/feed/", RivalryFeed(), name="rivalry-feed"),
+    path("athletes/", views.athlete_list, name="athletes"),
+    path("athletes/<slug:slug>/", views.athlete_detail, name="athlete"),
+    path("h2h/<slug:slug_a>/vs/<slug:slug_b>/", views.head_to_head, name="h2h"),
+    path("races/<int:race_id>/", views.race_detail, name="race"),
+    path("quotes/<int:quote_id>/", views.quote_detail, name="quote"),
+    path("search/", views.search, name="search"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", health.healthz, name="healthz"),
+    path("api/v1/h2h/<slug:slug_a>/<slug:slug_b>/", athlete_api.head_to_head_api, name="api-h2h"),
+    path(
+        "api/v1/rivalries/<slug:slug>/timeline/",
+        api.rivalry_timeline_api,
+        name="api-rivalry-timeline",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "rivalries.views.page_not_found"
+handler500 = "rivalries.middleware.server_error"

@@ -1,0 +1,106 @@
+"""`manage.py load_demo`: the seed article's story, loaded through the CSV importers."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from athletes.headtohead import Tally, between
+from athletes.models import Athlete, AthleteAlias, Meet, Race, Result
+from rivalries.models import Moment, Quote, Rivalry, Source
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def tables() -> dict[str, int]:
+    models = (Athlete, AthleteAlias, Meet, Race, Result, Quote, Source, Rivalry, Moment)
+    counts = {model.__name__: model.objects.count() for model in models}
+    counts["history"] = Result.history.count() + Quote.history.count()
+    return counts
+
+
+def test_load_demo_loads_the_story():
+    output = load_demo()
+    assert "results.csv: 29 rows read" in output
+    assert Athlete.objects.count() == 10
+    assert Result.objects.count() == 29
+    assert Quote.objects.published().count() == 11
+    assert Rivalry.objects.published().count() == 1
+    assert Moment.objects.published().count() == 1
+    bowerman = Race.objects.get(name="Bowerman Mile")
+    assert bowerman.meet.level == "diamond"
+    assert [(r.athlete.name, r.time) for r in bowerman.results.order_by("place")[:3]] == [
+        ("Josh Kerr", "3:45.34"),
+        ("Jakob Ingebrigtsen", "3:45.60"),
+        ("Yared Nuguse", "3:46.22"),
+    ]
+
+
+def test_running_load_demo_twice_changes_nothing():
+    load_demo()
+    before = tables()
+    output = load_demo()
+    assert tables() == before
+    assert "results.csv: 29 rows read; nothing changed" in output
+    assert "quotes.csv: 11 rows read; nothing changed" in output
+    assert "rivalry 0 created, 1 unchanged" in output
+
+
+@pytest.mark.parametrize(
+    ("spelling", "name"),
+    [
+        ("Josh Cole", "Josh Kerr"),
+        ("Cole", "Josh Kerr"),
+        ("Ingebritsen", "Jakob Ingebrigtsen"),
+        ("Ingebritsson", "Jakob Ingebrigtsen"),
+        ("Ingebritson", "Jakob Ingebrigtsen"),
+        ("Jacob Ingebritson", "Jakob Ingebrigtsen"),
+        ("Jack Whiteman", "Jake Wightman"),
+        ("whiteman", "Jake Wightman"),
+        ("Nugus", "Yared Nuguse"),
+    ],
+)
+def test_the_articles_misspellings_resolve(spelling, name):
+    load_demo()
+    assert Athlete.objects.matching(spelling).get().name == name
+
+
+def test_the_rivalry_has_its_members_in_order():
+    load_demo()
+    rivalry = Rivalry.objects.get(title="Kerr vs Ingebrigtsen")
+    members = list(rivalry.memberships.values_list("athlete__name", flat=True))
+    assert members == ["Josh Kerr", "Jakob Ingebrigtsen"]
+    assert rivalry.published
+    assert (rivalry.began_on, rivalry.began_on_precision) == (datetime.date(2023, 8, 1), "month")
+
+
+def test_mixed_zone_quotes_are_linked_after_the_bowerman_mile():
+    load_demo()
+    bowerman = Race.objects.get(name="Bowerman Mile")
+    linked = Quote.objects.filter(race=bowerman)
+    assert linked.count() == 3
+    assert set(linked.values_list("timing", flat=True)) == {"after"}
+    assert not Quote.objects.filter(said_on=datetime.date(2024, 5, 24), race__isnull=False)
+
+
+def test_every_demo_quote_and_moment_has_a_source():
+    load_demo()
+    assert not Quote.objects.filter(source__isnull=True).exists()
+    moment = Moment.objects.get()
+    assert moment.source.publisher == "The Athletic"
+    assert list(moment.athletes.values_list("name", flat=True)) == ["Jakob Ingebrigtsen"]
+
+
+def test_demo_head_to_head_of_the_rivals():
+    """Tokyo final (J), Eugene final (J), Budapest final (K), Bowerman Mile (K), Paris final (K)."""
+    load_demo()
+    kerr = Athlete.objects.get(name="Josh Kerr")
+    jakob = Athlete.objects.get(name="Jakob Ingebrigtsen")
+    assert between(kerr, jakob).overall == Tally(5, 3, 2, 0, 0)

@@ -1,0 +1,132 @@
+"""Feeds and machines: the Atom feed of a rivalry, the sitemap, robots.txt."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from rivalries import feeds
+from tests.factories import (
+    AthleteFactory,
+    MeetFactory,
+    QuoteFactory,
+    RaceFactory,
+    ResultFactory,
+    RivalryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def rivalry():
+    kerr = AthleteFactory(name="Josh Kerr")
+    jakob = AthleteFactory(name="Jakob Ingebrigtsen")
+    rivalry = RivalryFactory(title="Kerr vs Ingebrigtsen", members=[kerr, jakob])
+    bowerman = RaceFactory(
+        name="Bowerman Mile",
+        meet=MeetFactory(name="Prefontaine Classic", start_date=datetime.date(2024, 5, 25)),
+    )
+    ResultFactory(race=bowerman, athlete=kerr, place=1, time_ms=225_340)
+    ResultFactory(race=bowerman, athlete=jakob, place=2, time_ms=225_600)
+    alone = RaceFactory(meet=MeetFactory(name="Kerr alone", start_date=datetime.date(2024, 6, 1)))
+    ResultFactory(race=alone, athlete=kerr)
+    QuoteFactory(
+        speaker=jakob, about=[kerr], text="He would win 98 out of 100",
+        said_on=datetime.date(2024, 2, 1), said_on_precision="month",
+    )  # fmt: skip
+    QuoteFactory(speaker=kerr, text="About nobody in particular")
+    return rivalry
+
+
+def entries(client, slug="kerr-vs-ingebrigtsen"):
+    response = client.get(f"/rivalries/{slug}/feed/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert not response.cookies
+    return ET.fromstring(response.content)
+
+
+def test_feed_has_the_rivalrys_races_and_quotes_newest_first(client, rivalry):
+    feed = entries(client)
+    assert feed.find(f"{ATOM}title").text == "Kerr vs Ingebrigtsen | Rivalries"
+    items = feed.findall(f"{ATOM}entry")
+    titles = [item.find(f"{ATOM}title").text for item in items]
+    assert titles == [
+        "Prefontaine Classic: Bowerman Mile",
+        "Jakob Ingebrigtsen: “He would win 98 out of 100”",
+    ]
+    race = items[0]
+    assert race.find(f"{ATOM}link").get("href").startswith("http://testserver/races/")
+    assert (
+        "Josh Kerr: 1st, 3:45.34; Jakob Ingebrigtsen: 2nd, 3:45.60"
+        in race.find(f"{ATOM}summary").text
+    )
+    assert race.find(f"{ATOM}updated").text.startswith("2024-05-25")
+    quote = items[1]
+    assert quote.find(f"{ATOM}author/{ATOM}name").text == "Jakob Ingebrigtsen"
+    assert "Feb 2024" in quote.find(f"{ATOM}summary").text
+
+
+def test_feed_is_limited(client, rivalry, django_assert_max_num_queries):
+    kerr, jakob = rivalry.members.all()
+    for day in range(feeds.LIMIT + 5):
+        QuoteFactory(
+            speaker=kerr,
+            about=[jakob],
+            said_on=datetime.date(2020, 1, 1) + datetime.timedelta(days=day),
+        )
+    with django_assert_max_num_queries(5):
+        feed = entries(client)
+    assert len(feed.findall(f"{ATOM}entry")) == feeds.LIMIT
+
+
+def test_feed_of_an_unknown_or_draft_rivalry_is_404(client):
+    draft = RivalryFactory(published=False)
+    assert client.get(f"/rivalries/{draft.slug}/feed/").status_code == 404
+    assert client.get("/rivalries/nobody/feed/").status_code == 404
+
+
+def test_rivalry_pages_link_to_their_feed(client, rivalry):
+    assert (
+        'href="/rivalries/kerr-vs-ingebrigtsen/feed/"' in client.get("/rivalries/").content.decode()
+    )
+
+
+def test_sitemap_lists_every_kind_of_page(client, rivalry):
+    draft = RivalryFactory(title="Draft", published=False)
+    unpublished = QuoteFactory(published=False, source=None)
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert sections == [
+        f"http://testserver/sitemap-{name}.xml"
+        for name in ("pages", "rivalries", "athletes", "races", "quotes")
+    ]
+    urls = set()
+    for section in sections:
+        response = client.get(section.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        assert not response.cookies
+        urls |= {loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")}
+    assert "http://testserver/" in urls
+    assert "http://testserver/rivalries/kerr-vs-ingebrigtsen/" in urls
+    assert "http://testserver/athletes/josh-kerr/" in urls
+    assert any(url.startswith("http://testserver/races/") for url in urls)
+    assert any(url.startswith("http://testserver/quotes/") for url in urls)
+    assert f"http://testserver/rivalries/{draft.slug}/" not in urls
+    assert f"http://testserver/quotes/{unpublished.pk}/" not in urls
+
+
+def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode().splitlines() == [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Allow: /",
+        "Sitemap: http://testserver/sitemap.xml",
+    ]
+    assert not response.cookies

@@ -1,0 +1,126 @@
+"""Meetings across the record (``athletes.meetings``) agree with the head-to-head of a pair."""
+
+import datetime
+from itertools import permutations
+
+import pytest
+
+from athletes import headtohead, meetings, profile
+from athletes.models import Race
+from rivalries import lists
+from tests.factories import (
+    AthleteFactory,
+    EventFactory,
+    MeetFactory,
+    RaceFactory,
+    ResultFactory,
+    RivalryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DNF = {"place": None, "time_ms": None, "status": "DNF"}
+DQ = {"place": None, "time_ms": None, "status": "DQ"}
+DNS = {"place": None, "time_ms": None, "status": "DNS"}
+
+
+@pytest.fixture
+def field():
+    """Four athletes over races that exercise every rule of who was ahead."""
+    a, b, c, d = (AthleteFactory(name=f"Runner {letter}") for letter in "ABCD")
+    day = datetime.date(2024, 1, 1)
+    races = [
+        {a: (1, 200_000), b: (2, 200_500), c: (3, 201_000)},
+        {a: (2, 200_100), b: (1, 200_000), d: DNF},
+        {a: (1, 200_000), b: (1, 200_000), c: DQ},  # a tie
+        {a: DNF, b: DQ, c: (1, 199_000)},  # neither a nor b finished
+        {a: DNS, b: (1, 200_000), d: (2, 200_010)},  # a DNS is not a meeting
+        {a: (3, 201_000), c: (1, 200_000), d: (2, 200_300)},
+    ]
+    for number, results in enumerate(races):
+        race = RaceFactory(meet=MeetFactory(start_date=day + datetime.timedelta(days=number)))
+        for athlete, outcome in results.items():
+            fields = (
+                outcome
+                if isinstance(outcome, dict)
+                else dict(zip(("place", "time_ms"), outcome, strict=True))
+            )
+            ResultFactory(race=race, athlete=athlete, **fields)
+    scheduled = RaceFactory(status=Race.Status.SCHEDULED)
+    ResultFactory(race=scheduled, athlete=a, place=None, time_ms=None, status="entered")
+    ResultFactory(race=scheduled, athlete=b, place=None, time_ms=None, status="entered")
+    return a, b, c, d
+
+
+def test_scores_of_every_pair_equal_the_head_to_head(field):
+    pairs = [(x.pk, y.pk) for x, y in permutations(field, 2)]
+    scores = meetings.scores(pairs)
+    for x, y in permutations(field, 2):
+        assert scores[(x.pk, y.pk)] == headtohead.between(x, y).overall, (x, y)
+
+
+def test_scores_of_pairs_that_never_met_are_empty(field):
+    stranger = AthleteFactory()
+    assert meetings.scores([(field[0].pk, stranger.pk)])[(field[0].pk, stranger.pk)].meetings == 0
+    assert meetings.scores([]) == {}
+
+
+def test_opponents_are_those_met_most_with_the_tally_from_the_athletes_side(field):
+    a, b, c, _ = field
+    found = meetings.opponents(a)
+    assert [opponent.name for opponent in found] == ["Runner B", "Runner C", "Runner D"]
+    assert found[0].tally == headtohead.between(a, b).overall
+    assert found[0].tally.meetings == 4
+    assert found[1].tally == headtohead.between(a, c).overall
+
+
+def test_pairings_are_busiest_first_and_agree_with_the_head_to_head(field):
+    found = meetings.as_pairings(meetings.pairings()[:10])
+    assert (found[0].a.name, found[0].b.name) == ("Runner A", "Runner B")
+    for pairing in found:
+        assert pairing.tally == headtohead.between(pairing.a, pairing.b).overall
+    counts = [pairing.tally.meetings for pairing in found]
+    assert counts == sorted(counts, reverse=True)
+    a_b = found[0]
+    assert a_b.mean_gap_ms == round((500 + 100 + 0) / 3)
+
+
+def test_rivalries_in_the_data_leave_out_pairs_with_a_published_rivalry(field):
+    a, b, c, _ = field
+    RivalryFactory(members=[a, b])
+    RivalryFactory(members=[a, c], published=False)  # a draft has no page yet
+    pairs = [(pairing.a.name, pairing.b.name) for pairing in lists.in_the_data()]
+    assert ("Runner A", "Runner B") not in pairs
+    assert ("Runner A", "Runner C") in pairs
+
+
+def test_personal_bests_keep_the_fastest_per_event_indoors_and_out():
+    athlete = AthleteFactory()
+    mile = EventFactory(name="Mile", distance_m=1609.344)
+    metric = EventFactory(name="1500m", distance_m=1500)
+
+    def run(event, time_ms, day, indoor=False, status="finished"):
+        race = RaceFactory(event=event, meet=MeetFactory(start_date=day, indoor=indoor))
+        finished = status == "finished"
+        ResultFactory(
+            race=race,
+            athlete=athlete,
+            status=status,
+            place=1 if finished else None,
+            time_ms=time_ms if finished else None,
+        )
+        return race
+
+    run(metric, 210_000, datetime.date(2022, 6, 1))
+    first_best = run(metric, 209_000, datetime.date(2023, 6, 1))
+    run(metric, 209_000, datetime.date(2024, 6, 1))  # equals it later: the first one stands
+    run(metric, None, datetime.date(2024, 7, 1), status="DNF")
+    run(mile, 226_000, datetime.date(2024, 5, 25))
+    run(mile, 230_000, datetime.date(2024, 2, 11), indoor=True)
+    bests = profile.personal_bests(athlete)
+    assert [(best.event.name, best.mark) for best in bests] == [
+        ("1500m", "3:29.00"),
+        ("Mile", "3:46.00"),
+        ("Mile", "3:50.00i"),
+    ]
+    assert bests[0].result.race == first_best

@@ -1,0 +1,167 @@
+import datetime
+
+import pytest
+
+from athletes.models import Level
+from tests.factories import (
+    AthleteFactory,
+    EventFactory,
+    MeetFactory,
+    QuoteFactory,
+    RaceFactory,
+    ResultFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def meeting(kerr, jakob, *, day, kerr_place, jakob_place, event=None, level=Level.WORLD,
+            indoor=False, round="final"):  # fmt: skip
+    race = RaceFactory(
+        meet=MeetFactory(start_date=day, level=level, indoor=indoor),
+        event=event or EventFactory(name="1500m", distance_m=1500),
+        round=round,
+        round_number=1 if round != "final" else None,
+    )
+    for athlete, place in ((kerr, kerr_place), (jakob, jakob_place)):
+        if place == "DNF":
+            ResultFactory(race=race, athlete=athlete, status="DNF", place=None, time_ms=None)
+        else:
+            ResultFactory(race=race, athlete=athlete, place=place, time_ms=209_000 + place * 100)
+    return race
+
+
+@pytest.fixture
+def rivals():
+    kerr = AthleteFactory(name="Josh Kerr", country="GB")
+    jakob = AthleteFactory(name="Jakob Ingebrigtsen", country="NO")
+    mile = EventFactory(name="Mile", distance_m=1609.344)
+    meeting(kerr, jakob, day=datetime.date(2021, 8, 7), kerr_place=3, jakob_place=1)
+    meeting(
+        kerr, jakob, day=datetime.date(2023, 8, 20), kerr_place=2, jakob_place=1, round="semi-final"
+    )
+    meeting(kerr, jakob, day=datetime.date(2023, 8, 23), kerr_place=1, jakob_place=2)
+    meeting(kerr, jakob, day=datetime.date(2024, 5, 25), kerr_place=1, jakob_place=2, event=mile,
+            level=Level.DIAMOND_LEAGUE)  # fmt: skip
+    meeting(kerr, jakob, day=datetime.date(2024, 2, 11), kerr_place=1, jakob_place="DNF",
+            level=Level.ONE_DAY, indoor=True)  # fmt: skip
+    QuoteFactory(speaker=jakob, about=[kerr], text="98 out of 100")
+    return kerr, jakob
+
+
+def test_page_and_json_give_the_same_numbers(client, rivals):
+    kerr, jakob = rivals
+    page = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/")
+    data = client.get(f"/api/v1/h2h/{kerr.slug}/{jakob.slug}/").json()
+
+    assert page.status_code == 200
+    assert (data["meetings"], data["a_ahead"], data["b_ahead"]) == (5, 3, 2)
+    assert data["a"] == {"slug": "josh-kerr", "name": "Josh Kerr", "country": "GBR"}
+    assert [race["date"] for race in data["races"]] == [
+        "2024-05-25", "2024-02-11", "2023-08-23", "2023-08-20", "2021-08-07",
+    ]  # fmt: skip
+    assert data["races"][1]["b"] == {"place": None, "time": None, "status": "DNF", "flags": []}
+    assert data["races"][0]["gap_s"] == 0.1
+    assert data["by_event"]["Mile"]["a_ahead"] == 1
+    assert data["by_year"]["2023"] == {
+        "meetings": 2, "a_ahead": 1, "b_ahead": 1, "ties": 0, "no_decision": 0,
+    }  # fmt: skip
+    html = page.content.decode()
+    assert "<strong>3</strong>" in html
+    assert "<strong>2</strong>" in html
+    assert "all rounds, all events, indoor and outdoor" in html
+    assert "98 out of 100" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "meetings", "kerr_ahead", "rule"),
+    [
+        ("rounds=finals", 4, 3, "finals only, all events, indoor and outdoor"),
+        ("event=mile", 1, 1, "all rounds, Mile, indoor and outdoor"),
+        ("indoor=false", 4, 2, "all rounds, all events, outdoor"),
+        ("indoor=true&rounds=finals", 1, 1, "finals only, all events, indoor"),
+    ],
+)
+def test_counting_choices_change_page_and_json_alike(
+    client, rivals, query, meetings, kerr_ahead, rule
+):
+    kerr, jakob = rivals
+    data = client.get(f"/api/v1/h2h/{kerr.slug}/{jakob.slug}/?{query}").json()
+    page = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/?{query}").content.decode()
+    assert (data["meetings"], data["a_ahead"]) == (meetings, kerr_ahead)
+    assert rule in page
+    assert f"{meetings} meeting" in page
+
+
+def test_switches_are_links_that_keep_the_other_choices(client, rivals):
+    kerr, jakob = rivals
+    html = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/?rounds=finals").content.decode()
+    assert f'href="/h2h/{kerr.slug}/vs/{jakob.slug}/?rounds=finals&amp;event=mile"' in html
+    assert f'href="/h2h/{kerr.slug}/vs/{jakob.slug}/" ' not in html
+    assert 'aria-current="true">Finals only' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/h2h/josh-kerr/vs/nobody/",
+        "/h2h/nobody/vs/josh-kerr/",
+        "/h2h/josh-kerr/vs/josh-kerr/",
+        "/api/v1/h2h/josh-kerr/nobody/",
+        "/races/999999/",
+        "/quotes/999999/",
+        "/athletes/nobody/",
+    ],
+)
+def test_unknown_slugs_and_ids_are_404(client, rivals, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["rounds=semis", "indoor=maybe"])
+def test_bad_counting_choice_is_a_400_that_says_why(client, rivals, query):
+    kerr, jakob = rivals
+    page = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/?{query}")
+    api = client.get(f"/api/v1/h2h/{kerr.slug}/{jakob.slug}/?{query}")
+    value = query.split("=")[1]
+    assert page.status_code == api.status_code == 400
+    assert f"&#x27;{value}&#x27; is not a choice" in page.content.decode()
+    assert f"'{value}'" in api.json()["error"]
+
+
+def test_query_count_does_not_grow_with_meetings(client, django_assert_max_num_queries):
+    kerr, jakob = AthleteFactory(), AthleteFactory()
+
+    def add(count):
+        for day in range(count):
+            meeting(kerr, jakob, day=datetime.date(2020, 1, 1) + datetime.timedelta(days=day * 7),
+                    kerr_place=1 + day % 2, jakob_place=2 - day % 2)  # fmt: skip
+            QuoteFactory(speaker=kerr, about=[jakob])
+
+    add(3)
+    with django_assert_max_num_queries(8):
+        client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/")
+    with django_assert_max_num_queries(3):
+        client.get(f"/api/v1/h2h/{kerr.slug}/{jakob.slug}/")
+    add(30)
+    with django_assert_max_num_queries(8):
+        client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/")
+    with django_assert_max_num_queries(3):
+        client.get(f"/api/v1/h2h/{kerr.slug}/{jakob.slug}/")
+
+
+def test_race_page_lists_every_result_and_htmx_gets_only_the_table(client, rivals):
+    kerr, _ = rivals
+    race = kerr.results.order_by("race__date").first().race
+    page = client.get(f"/races/{race.pk}/")
+    fragment = client.get(f"/races/{race.pk}/", headers={"HX-Request": "true"})
+    assert page.status_code == fragment.status_code == 200
+    assert "Josh Kerr" in fragment.content.decode()
+    assert "<html" in page.content.decode()
+    assert "<html" not in fragment.content.decode()
+    assert "HX-Request" in fragment["Vary"]
+
+
+def test_public_views_answer_get_and_head_only(client, rivals):
+    kerr, jakob = rivals
+    assert client.head(f"/h2h/{kerr.slug}/vs/{jakob.slug}/").status_code == 200
+    assert client.post(f"/h2h/{kerr.slug}/vs/{jakob.slug}/").status_code == 405
