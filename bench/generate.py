@@ -336,12 +336,15 @@ class Generator:
             self.rivalries.append((pk, title, members, shared))
 
     def _rivals(self) -> tuple[list[int], list[RaceRow]]:
-        while True:
+        """Rivals whose careers overlap by six years (fewer in a shrunk record), and 5-60 races
+        they share. Bounded: a record too small for any rivalry fails loudly, not forever."""
+        career = min(6, LAST_YEAR - self.first_year + 1)
+        for _ in range(100_000):
             first = self.rand.choice(self.athletes)
             years = range(
                 max(first.first_year, self.first_year), min(first.last_year, LAST_YEAR) + 1
             )
-            if len(years) < 6:
+            if len(years) < career:
                 continue
             pool = self.pools[(first.sex, first.group, years[len(years) // 2])]
             overlapping = [
@@ -350,7 +353,7 @@ class Generator:
                 if pk != first.pk
                 and min(first.last_year, self.athletes[pk - 1].last_year)
                 - max(first.first_year, self.athletes[pk - 1].first_year)
-                >= 5
+                >= career - 1
             ]
             if len(overlapping) < 2:
                 continue
@@ -360,8 +363,9 @@ class Generator:
             end = min(self.athletes[m - 1].last_year for m in members)
             candidates = self._races_between(first.sex, first.group, start, end)
             meetings = self.rand.randint(5, 60)
-            if len(candidates) < meetings:
+            if len(candidates) < min(meetings, 5 if career < 6 else meetings):
                 continue
+            meetings = min(meetings, len(candidates))
             shared = sorted(self.rand.sample(candidates, meetings), key=lambda r: r.pk)
             for race in shared:
                 kept = self.protected[race.pk]
@@ -375,6 +379,7 @@ class Generator:
                         race.field.append(member)
                 kept.update(members)
             return members, shared
+        raise RuntimeError(f"no rivals found in a record of {len(self.athletes)} athletes")
 
     def _races_between(self, sex: str, group: str, start: int, end: int) -> list[RaceRow]:
         races = self.races_by[(sex, group)]
