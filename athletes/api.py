@@ -4,11 +4,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from athletes import headtohead
 from athletes.headtohead import FilterError, Filters, HeadToHead, Meeting, Side, Tally
+from athletes.links import race_path
 from athletes.models import Athlete
 
 
@@ -81,10 +81,6 @@ def athlete_pair(slug_a: str, slug_b: str) -> tuple[Athlete, Athlete]:
     return athletes[slug_a], athletes[slug_b]
 
 
-def race_url(race_id: int) -> str:
-    return reverse("race", args=[race_id])
-
-
 @require_safe
 def head_to_head_api(request: HttpRequest, slug_a: str, slug_b: str) -> JsonResponse:
     try:
@@ -95,4 +91,4 @@ def head_to_head_api(request: HttpRequest, slug_a: str, slug_b: str) -> JsonResp
         filters = Filters.from_query(request.GET)
     except FilterError as error:
         return JsonResponse({"error": str(error)}, status=400)
-    return JsonResponse(head_to_head_json(headtohead.between(a, b, filters), race_url))
+    return JsonResponse(head_to_head_json(headtohead.between(a, b, filters), race_path))

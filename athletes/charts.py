@@ -23,6 +23,15 @@ class Point:
     label: str
     race_id: int
 
+    @property
+    def cx(self) -> str:
+        """x to a tenth of a unit, as the SVG writes it (cheaper than a template filter)."""
+        return f"{self.x:.1f}"
+
+    @property
+    def cy(self) -> str:
+        return f"{self.y:.1f}"
+
 
 @dataclass(frozen=True)
 class GapChart:

@@ -6,10 +6,9 @@ Both finished: the better place is ahead, then the faster time, else a tie. A fi
 ahead of a DNF or DQ; two non-finishers met without a decision. The gap is the difference of
 the two times.
 
-Everything is decided in SQL, on a self-join of results on race, so the cost of a rivalry
-does not grow with its length: one aggregate query gives a few group rows (event, year,
-level, venue, round) that are rolled up here into the breakdowns, and one query gives the
-list of meetings.
+One query, a self-join of A's results to B's on race, gives the list of meetings; every
+tally and breakdown is rolled up here from that list. Its cost grows with the length of the
+rivalry (a few hundred meetings at most), never with the size of the record.
 """
 
 from __future__ import annotations
@@ -22,16 +21,13 @@ from typing import Any, Literal
 from django.db.models import (
     Case,
     CharField,
-    Count,
     F,
-    FilteredRelation,
     IntegerField,
     Q,
-    QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Abs, ExtractYear
+from django.db.models.functions import Abs
 
 from athletes import marks
 from athletes.models import (
@@ -39,6 +35,7 @@ from athletes.models import (
     ROUND_ORDER,
     Athlete,
     Race,
+    Result,
     ResultStatus,
     Round,
     level_group,
@@ -178,6 +175,7 @@ class Meeting:
     race_name: str
     event_name: str
     event_slug: str
+    event_distance_m: int
     round: str
     round_number: int | None
     round_label: str
@@ -225,42 +223,37 @@ class HeadToHead:
 
 
 def between(a: Athlete, b: Athlete, filters: Filters = Filters()) -> HeadToHead:
-    """A's head-to-head against B: two queries, whatever the number of meetings."""
+    """A's head-to-head against B: one query, whatever the number of meetings.
+
+    The meetings are few (a long rivalry has a few hundred), so every breakdown is rolled up
+    here from the one list of meetings rather than asked of the database again.
+    """
     if a.pk == b.pk:
         raise ValueError(f"'{a}' cannot meet themself: a head-to-head needs two athletes")
-    races = meeting_races(a, b, filters)
-    groups = list(
-        races.values(
-            "round",
-            event_name=F("event__name"),
-            distance_m=F("event__distance_m"),
-            year=ExtractYear("date"),
-            level=F("meet__level"),
-            indoor=F("meet__indoor"),
-        )
-        .annotate(
-            meetings=Count("pk"),
-            a_ahead=Count("pk", filter=Q(ahead="a")),
-            b_ahead=Count("pk", filter=Q(ahead="b")),
-            ties=Count("pk", filter=Q(ahead="tie")),
-            no_decision=Count("pk", filter=Q(ahead__isnull=True)),
-        )
-        .order_by("distance_m", "event_name", "year")
-    )
-    meetings = tuple(_meeting(row) for row in _meeting_rows(races))
+    return summary(a, b, filters, pair_meetings(a.pk, b.pk, filters))
+
+
+def summary(a: Athlete, b: Athlete, filters: Filters, oldest_first: list[Meeting]) -> HeadToHead:
+    """The head-to-head from meetings already read with ``pair_meetings(a, b, filters)``."""
+    distance = {m.event_name: (m.event_distance_m, m.event_name) for m in oldest_first}
+    meetings = tuple(reversed(oldest_first))
+    by_event = _roll_up(oldest_first, lambda meeting: meeting.event_name)
     return HeadToHead(
         a=a,
         b=b,
         filters=filters,
-        overall=_sum(groups),
-        by_event=_roll_up(groups, lambda group: group["event_name"]),
-        by_year=dict(sorted(_roll_up(groups, lambda group: group["year"]).items())),
+        overall=_count(oldest_first),
+        by_event={
+            name: by_event[name] for name in sorted(by_event, key=lambda n: (distance[n], n))
+        },
+        by_year=dict(sorted(_roll_up(oldest_first, lambda meeting: meeting.date.year).items())),
         by_level=_in_order(
-            _roll_up(groups, lambda group: level_group(group["level"])), LEVEL_GROUPS
+            _roll_up(oldest_first, lambda meeting: level_group(meeting.meet_level)), LEVEL_GROUPS
         ),
-        finals=_sum(group for group in groups if group["round"] == Round.FINAL),
+        finals=_count(meeting for meeting in oldest_first if meeting.is_final),
         by_venue=_in_order(
-            _roll_up(groups, lambda group: "indoor" if group["indoor"] else "outdoor"), VENUES
+            _roll_up(oldest_first, lambda meeting: "indoor" if meeting.indoor else "outdoor"),
+            VENUES,
         ),
         meetings=meetings,
         streak=_streak(meetings),
@@ -288,31 +281,73 @@ def chronological(meetings: Iterable[Meeting]) -> list[Meeting]:
     return sorted(meetings, key=lambda m: (m.date, ROUND_ORDER.get(m.round, -1), m.race_id))
 
 
-# --- the SQL ---------------------------------------------------------------------------------
+# --- the rule and the query -----------------------------------------------------------------
 
 
-def meeting_races(a: Athlete, b: Athlete, filters: Filters) -> QuerySet[Race]:
-    """Official races joined to A's and B's results (one row each at most), both started.
+def decide(a: Side, b: Side) -> tuple[Ahead | None, int | None]:
+    """Who was ahead of two started results, and the gap in ms: DESIGN.md's rule.
 
-    Annotated with ``ahead`` ("a", "b", "tie" or NULL) and ``gap_ms``, decided in SQL.
+    ``decision`` says the same in SQL for the queries that count many pairs at once; the
+    tests hold both to one table of cases.
     """
-    races = (
-        Race.objects.official()
-        .annotate(
-            result_a=FilteredRelation("results", condition=Q(results__athlete=a.pk)),
-            result_b=FilteredRelation("results", condition=Q(results__athlete=b.pk)),
-        )
-        .filter(result_a__status__in=MEETING_STATUSES, result_b__status__in=MEETING_STATUSES)
+    a_finished = a.status == ResultStatus.FINISHED
+    b_finished = b.status == ResultStatus.FINISHED
+    if not (a_finished and b_finished):
+        return ("a" if a_finished else "b" if b_finished else None), None
+    timed = a.time_ms is not None and b.time_ms is not None
+    # Absolute: a better place with a slower recorded time (a data slip) is still no negative gap.
+    gap = abs(a.time_ms - b.time_ms) if timed else None
+    for mine, theirs in ((a.place, b.place), (a.time_ms, b.time_ms)):
+        if mine is not None and theirs is not None and mine != theirs:
+            return ("a" if mine < theirs else "b"), gap
+    return "tie", gap
+
+
+_COLUMNS = (
+    "race_id",
+    "race__date",
+    "race__name",
+    "race__round",
+    "race__round_number",
+    "race__meet__name",
+    "race__meet__level",
+    "race__meet__indoor",
+    "race__event__name",
+    "race__event__slug",
+    "race__event__distance_m",
+    "place",
+    "time_ms",
+    "status",
+    "flags",
+    "race__results__place",
+    "race__results__time_ms",
+    "race__results__status",
+    "race__results__flags",
+)
+
+
+def pair_meetings(a_id: int, b_id: int, filters: Filters = Filters()) -> list[Meeting]:
+    """Every meeting of A and B under ``filters``, oldest first (``chronological``).
+
+    One plain self-join of A's results to B's on race, both started, in an official race;
+    who was ahead is decided here by ``decide``: building that rule into the query cost the
+    ORM more time than the database spent answering it.
+    """
+    rows = Result.objects.filter(
+        athlete_id=a_id,
+        status__in=MEETING_STATUSES,
+        race__status=Race.Status.OFFICIAL,
+        # One filter() call, so that both conditions name the same join: B's result.
+        race__results__athlete_id=b_id,
+        race__results__status__in=MEETING_STATUSES,
     )
     if filters.rounds == "finals":
-        races = races.filter(round=Round.FINAL)
+        rows = rows.filter(race__round=Round.FINAL)
     if filters.event:
-        races = races.filter(event__slug=filters.event)
+        rows = rows.filter(race__event__slug=filters.event)
     if filters.indoor is not None:
-        races = races.filter(meet__indoor=filters.indoor)
-
-    ahead, gap = decision("result_a__", "result_b__")
-    return races.annotate(ahead=ahead, gap_ms=gap)
+        rows = rows.filter(race__meet__indoor=filters.indoor)
+    return chronological(_meeting(row) for row in rows.order_by().values_list(*_COLUMNS))
 
 
 def decision(a: str, b: str) -> tuple[Case, Case]:
@@ -320,7 +355,7 @@ def decision(a: str, b: str) -> tuple[Case, Case]:
 
     ``a`` and ``b`` are the lookup prefixes of the two results in the self-join ("" for the
     queried row itself, "race__results__" for its rival), so every query that decides a
-    meeting shares this one rule.
+    meeting shares this one rule; ``decide`` is the same rule in Python.
     """
     a_finished = Q(**{f"{a}status": ResultStatus.FINISHED})
     b_finished = Q(**{f"{b}status": ResultStatus.FINISHED})
@@ -337,7 +372,6 @@ def decision(a: str, b: str) -> tuple[Case, Case]:
         default=Value(None),
         output_field=CharField(),
     )
-    # Absolute: a better place with a slower recorded time (a data slip) is still no negative gap.
     gap = Case(
         When(both, then=Abs(F(a_time) - F(b_time))),
         default=Value(None),
@@ -346,97 +380,53 @@ def decision(a: str, b: str) -> tuple[Case, Case]:
     return ahead, gap
 
 
-def _meeting_rows(races: QuerySet[Race]) -> QuerySet[Race, dict[str, Any]]:
-    """One row per meeting, newest first: by date, then the later round, then race id."""
-    round_rank = Case(
-        *(When(round=name, then=Value(rank)) for name, rank in ROUND_ORDER.items()),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-    return races.values(
-        "id",
-        "date",
-        "name",
-        "round",
-        "round_number",
-        "ahead",
-        "gap_ms",
-        meet_name=F("meet__name"),
-        meet_level=F("meet__level"),
-        indoor=F("meet__indoor"),
-        event_name=F("event__name"),
-        event_slug=F("event__slug"),
-        a_place=F("result_a__place"),
-        a_time_ms=F("result_a__time_ms"),
-        a_status=F("result_a__status"),
-        a_flags=F("result_a__flags"),
-        b_place=F("result_b__place"),
-        b_time_ms=F("result_b__time_ms"),
-        b_status=F("result_b__status"),
-        b_flags=F("result_b__flags"),
-    ).order_by("-date", round_rank.desc(), "-id")
+# --- rolling up in Python (a few hundred meetings at most) -----------------------------------
 
 
-# --- rolling up in Python (a handful of rows) ------------------------------------------------
-
-
-def _meeting(row: dict[str, Any]) -> Meeting:
-    round_name = Round(row["round"]).label
+def _meeting(row: tuple[Any, ...]) -> Meeting:
+    (race_id, date, race_name, round_code, round_number, meet_name, meet_level, indoor,
+     event_name, event_slug, distance_m, *sides) = row  # fmt: skip
+    a = Side(place=sides[0], time_ms=sides[1], status=sides[2], flags=tuple(sides[3].split()))
+    b = Side(place=sides[4], time_ms=sides[5], status=sides[6], flags=tuple(sides[7].split()))
+    ahead, gap_ms = decide(a, b)
+    round_name = Round(round_code).label
     return Meeting(
-        race_id=row["id"],
-        date=row["date"],
-        meet_name=row["meet_name"],
-        meet_level=row["meet_level"],
-        indoor=row["indoor"],
-        race_name=row["name"],
-        event_name=row["event_name"],
-        event_slug=row["event_slug"],
-        round=row["round"],
-        round_number=row["round_number"],
-        round_label=f"{round_name} {row['round_number']}" if row["round_number"] else round_name,
-        is_final=row["round"] == Round.FINAL,
-        a=_side(row, "a"),
-        b=_side(row, "b"),
-        ahead=row["ahead"],
-        gap_ms=row["gap_ms"],
+        race_id=race_id,
+        date=date,
+        meet_name=meet_name,
+        meet_level=meet_level,
+        indoor=indoor,
+        race_name=race_name,
+        event_name=event_name,
+        event_slug=event_slug,
+        event_distance_m=distance_m,
+        round=round_code,
+        round_number=round_number,
+        round_label=f"{round_name} {round_number}" if round_number else round_name,
+        is_final=round_code == Round.FINAL,
+        a=a,
+        b=b,
+        ahead=ahead,
+        gap_ms=gap_ms,
     )
 
 
-def _side(row: dict[str, Any], who: str) -> Side:
-    return Side(
-        place=row[f"{who}_place"],
-        time_ms=row[f"{who}_time_ms"],
-        status=row[f"{who}_status"],
-        flags=tuple(row[f"{who}_flags"].split()),
-    )
+_COLUMN = {"a": 1, "b": 2, "tie": 3, None: 4}
+"""Where a meeting that ended so is counted in a ``[meetings, a, b, ties, none]`` row."""
 
 
-def _tally(group: dict[str, Any]) -> Tally:
-    return Tally(
-        meetings=group["meetings"],
-        a_ahead=group["a_ahead"],
-        b_ahead=group["b_ahead"],
-        ties=group["ties"],
-        no_decision=group["no_decision"],
-    )
+def _count(meetings: Iterable[Meeting]) -> Tally:
+    return _roll_up(meetings, lambda meeting: None).get(None, Tally.empty())
 
 
-def _sum(groups: Iterable[dict[str, Any]]) -> Tally:
-    total = Tally.empty()
-    for group in groups:
-        total += _tally(group)
-    return total
-
-
-def _roll_up[K](
-    groups: Iterable[dict[str, Any]], key: Callable[[dict[str, Any]], K]
-) -> dict[K, Tally]:
-    """Sum group rows by ``key``, keeping the order in which keys first appear."""
-    tallies: dict[K, Tally] = {}
-    for group in groups:
-        name = key(group)
-        tallies[name] = tallies.get(name, Tally.empty()) + _tally(group)
-    return tallies
+def _roll_up[K](meetings: Iterable[Meeting], key: Callable[[Meeting], K]) -> dict[K, Tally]:
+    """Count meetings by ``key``, keeping the order in which keys first appear."""
+    counts: dict[K, list[int]] = {}
+    for meeting in meetings:
+        row = counts.setdefault(key(meeting), [0, 0, 0, 0, 0])
+        row[0] += 1
+        row[_COLUMN[meeting.ahead]] += 1
+    return {name: Tally(*row) for name, row in counts.items()}
 
 
 def _in_order(tallies: dict[str, Tally], order: Sequence[str]) -> dict[str, Tally]:

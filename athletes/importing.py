@@ -752,9 +752,61 @@ def _request_user_id() -> int | None:
 
 
 def bulk_create_kept(model: type[models.Model], objs: list[models.Model], reason: str) -> None:
-    """``bulk_create`` (which sets the primary keys) and the history rows of what it created."""
-    model._default_manager.bulk_create(objs, batch_size=BATCH)
+    """Insert ``objs`` (setting their primary keys) and the history rows of what it created."""
+    if connection.vendor == "postgresql" and _copyable(model):
+        copy_in(model, objs)
+    else:
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
     record_creation(model, [obj.pk for obj in objs], reason)
+
+
+# Fields whose Python value psycopg writes as the column wants, with no conversion by Django.
+_PLAIN_FIELDS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BooleanField,
+    models.CharField,
+    models.DateField,
+    models.ForeignKey,
+    models.IntegerField,
+    models.TextField,
+)
+
+
+def _copyable(model: type[models.Model]) -> bool:
+    return all(
+        isinstance(field, _PLAIN_FIELDS) and not isinstance(field, models.DateTimeField)
+        for field in model._meta.concrete_fields
+    )
+
+
+def copy_in(model: type[models.Model], objs: list[models.Model]) -> None:
+    """PostgreSQL's ``COPY`` for plain models, primary keys drawn from the table's sequence.
+
+    ``bulk_create`` spends most of a 100,000-row import turning values into SQL parameters;
+    ``COPY`` streams the rows as they are, several times faster. The keys are taken from the
+    sequence first, so each object knows its key as it would after ``bulk_create``.
+    """
+    if not objs:
+        return
+    table = model._meta.db_table
+    pk = model._meta.pk
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [quote(table), pk.column, len(objs)],
+        )
+        for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
+            setattr(obj, pk.attname, key)
+        columns = ", ".join(quote(field.column) for field in fields)
+        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([field.pre_save(obj, True) for field in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def free_slugs(model: type[models.Model], texts: Iterable[str]) -> dict[str, str]:

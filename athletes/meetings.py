@@ -4,7 +4,8 @@
 each in one aggregate query over the self-join of results on race, so a page that shows a
 dozen pairs costs the same as a page that shows one:
 
-- ``opponents(athlete)``: the athletes someone met most, for the head-to-head picker;
+- ``opponents(athlete)``: the athletes someone met most, for the head-to-head picker (plus
+  one query for the names of those who make the list);
 - ``scores(pairs)``: the overall tally of each given pair, for lists of rivalries;
 - ``pairings()``: every pair that ever met, busiest and closest first, for "rivalries in the
   data" (the caller narrows it, e.g. to pairs without a rivalry page, and slices it).
@@ -83,30 +84,38 @@ class Opponent:
 
 
 def opponents(athlete: Athlete, limit: int = 6) -> list[Opponent]:
-    """The athletes ``athlete`` met most often (then by name): one aggregate query."""
+    """The athletes ``athlete`` met most often (then by name): two queries.
+
+    The tallies are grouped by the rival's id, and only the names of those who can make the
+    list are read: joining every rival's name before grouping cost three times as much for
+    an athlete who met a thousand others.
+    """
     rows = (
         _meeting_rows(_not_self(), athlete=athlete)
-        .values(
-            slug=F(f"{RIVAL}__athlete__slug"),
-            name=F(f"{RIVAL}__athlete__name"),
-            country=F(f"{RIVAL}__athlete__country"),
-        )
+        .values("rival_id")
         .annotate(**_TALLY)
-        .order_by("-meetings", "name")[:limit]
+        .order_by()
+        .values_list("rival_id", *_TALLY)
     )
-    found = []
-    for row in rows:
-        rival = Athlete(country=row["country"])
-        found.append(
-            Opponent(
-                slug=row["slug"],
-                name=row["name"],
-                country_code=rival.country_code,
-                country_name=rival.country.name if rival.country else "",
-                tally=_tally(row),
-            )
+    counts = {rival: tally for rival, *tally in rows}  # tally[0] is the number of meetings
+    if not counts:
+        return []
+    most = sorted((tally[0] for tally in counts.values()), reverse=True)
+    enough = most[min(limit, len(most)) - 1]
+    rivals = Athlete.objects.filter(
+        pk__in=[pk for pk, tally in counts.items() if tally[0] >= enough]
+    ).only("slug", "name", "country")
+    ranked = sorted(rivals, key=lambda rival: (-counts[rival.pk][0], rival.name))
+    return [
+        Opponent(
+            slug=rival.slug,
+            name=rival.name,
+            country_code=rival.country_code,
+            country_name=rival.country.name if rival.country else "",
+            tally=Tally(*counts[rival.pk]),
         )
-    return found
+        for rival in ranked[:limit]
+    ]
 
 
 def scores(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Tally]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from athletes import marks
+from athletes.links import path_to, race_path
 from athletes.text import ascii_slug, fold
 
 
@@ -75,7 +75,7 @@ class Athlete(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("athlete", args=[self.slug])
+        return path_to("athlete", self.slug)
 
     @property
     def country_code(self) -> str:
@@ -248,7 +248,7 @@ class Race(models.Model):
         return f"{label}, {self.round_label}, {self.meet}"
 
     def get_absolute_url(self) -> str:
-        return reverse("race", args=[self.pk])
+        return race_path(self.pk)
 
     @property
     def round_label(self) -> str:

@@ -133,13 +133,15 @@ def _trigram_similar(folded: str, limit: int) -> list[AthleteHit]:
     """
     from django.contrib.postgres.search import TrigramWordSimilarity
 
+    # Each side on its own, so that each can use its index (an OR across the join cannot).
+    similar = Athlete.objects.filter(search_name__trigram_word_similar=folded).values("pk")
+    alias_similar = AthleteAlias.objects.filter(search_name__trigram_word_similar=folded).values(
+        "athlete_id"
+    )
     name_similarity = TrigramWordSimilarity(folded, "search_name")
     alias_similarity = Coalesce(TrigramWordSimilarity(folded, "aliases__search_name"), 0.0)
     athletes: QuerySet[Athlete] = (
-        Athlete.objects.filter(
-            Q(search_name__trigram_word_similar=folded)
-            | Q(aliases__search_name__trigram_word_similar=folded)
-        )
+        Athlete.objects.filter(pk__in=similar.union(alias_similar))
         .annotate(similarity=Max(Greatest(name_similarity, alias_similarity)))
         .order_by("-similarity", "sort_name", "pk")[:limit]
     )

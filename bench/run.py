@@ -436,8 +436,7 @@ def measure_size(size: str, scale: float | None, run: Run, *, keep: bool) -> Non
                     path,
                     headers=headers,
                     uncached=not cached,
-                    # an uncached page takes tens of ms: give it enough requests to count
-                    seconds=plan.wrk_seconds if cached else max(plan.wrk_seconds, 2),
+                    seconds=plan.wrk_seconds,
                     connections=plan.connections,
                 )
                 if rate.errors:

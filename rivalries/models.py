@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from athletes.links import path_to
 from athletes.models import Athlete, Race, unique_slug
 from rivalries.dates import DateError, PreciseDate, Precision
 
@@ -75,7 +75,7 @@ class Rivalry(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("rivalry", args=[self.slug])
+        return path_to("rivalry", self.slug)
 
     def clean(self) -> None:
         clean_precise_date(self, "began_on")
@@ -162,16 +162,24 @@ class QuoteQuerySet(models.QuerySet):
         return self.filter(speaker__in=athletes)
 
     def about(self, *athletes: Athlete) -> QuoteQuerySet:
-        return self.filter(about__in=athletes).distinct()
+        return self.filter(pk__in=_quotes_about(*athletes))
 
     def between(self, a: Athlete, b: Athlete) -> QuoteQuerySet:
         """What either said about the other."""
-        return self.filter(Q(speaker=a, about=b) | Q(speaker=b, about=a)).distinct()
+        return self.filter(
+            Q(speaker=a, pk__in=_quotes_about(b)) | Q(speaker=b, pk__in=_quotes_about(a))
+        )
 
     def for_display(self) -> QuoteQuerySet:
-        return self.select_related(
-            "speaker", "source", "race__meet", "race__event"
-        ).prefetch_related("about")
+        """What a quote in a list shows: its speaker and source (not the race, whose meet and
+        event joins cost PostgreSQL more to plan than the whole query to run)."""
+        return self.select_related("speaker", "source")
+
+
+def _quotes_about(*athletes: Athlete) -> models.QuerySet:
+    """The ids of quotes about any of ``athletes``: a subquery, where a join would need
+    DISTINCT over every column shown (which cost more to plan than to run)."""
+    return Quote.about.through.objects.filter(athlete__in=athletes).values("quote_id")
 
 
 class Timing(models.TextChoices):
@@ -234,7 +242,7 @@ class Quote(models.Model):
         return f"{self.speaker_label}, {self.said.display()}: “{words}”"
 
     def get_absolute_url(self) -> str:
-        return reverse("quote", args=[self.pk])
+        return path_to("quote", self.pk)
 
     def clean(self) -> None:
         errors = {}

@@ -8,9 +8,10 @@ head-to-head does. Remaining ties go by kind (race, quote, moment), then id.
 
 Pages are cut by keyset: each kind is fetched with ``WHERE key > cursor ORDER BY key LIMIT
 size + 1`` and the kinds are merged here, so a page costs the same number of queries on the
-first page as on the hundredth, however long the rivalry. The tally after each race comes
-from one aggregate over the meetings before the page, run forward over the page's races; the
-ahead/tie/no-decision rule is the head-to-head's own SQL (``athletes.headtohead``).
+first page as on the hundredth, however long the rivalry. The tally after each race, who was
+ahead in it and each quote's "what happened next" all come from one list per pair of members:
+their meetings as the head-to-head reads them (``athletes.headtohead.pair_meetings``, the same
+rule), a few hundred rows at most whatever the size of the record.
 
 Choices the design leaves open, made here:
 
@@ -50,16 +51,14 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
 
 from athletes import marks
-from athletes.headtohead import Filters as CountingChoices
 
-# The head-to-head's own SQL for "who was ahead", so the two pages can never disagree.
-from athletes.headtohead import meeting_races
+# The head-to-head's own meetings and rule, so the two pages can never disagree.
+from athletes.headtohead import Meeting, pair_meetings
 from athletes.models import (
     MEETING_STATUSES,
     ROUND_ORDER,
@@ -76,6 +75,7 @@ KINDS = ("race", "quote", "moment")
 """The ``kind`` filter's choices, in the order ties break; upcoming races go with ``race``."""
 
 Kind = Literal["race", "quote", "moment", "upcoming"]
+Pair = tuple[Athlete, Athlete]
 SortKey = tuple[datetime.date, int, int, int, int]
 """(date start, precision rank, position in the day, kind rank, id)."""
 
@@ -274,7 +274,7 @@ class QuoteItem:
     """A quote, paired with what happened next between speaker and target."""
 
     quote: Quote
-    """With ``speaker``, ``source``, ``race`` and ``about`` loaded."""
+    """With ``speaker``, ``source``, ``race`` (not its meet or event) and ``about`` loaded."""
     next_meeting: NextMeeting | None
 
 
@@ -308,6 +308,8 @@ class TimelinePage:
     filters: TimelineFilters
     members: tuple[Athlete, ...]
     """The rivalry's members in their order."""
+    pairs: Mapping[Pair, list[Meeting]]
+    """Every meeting of each pair of members, oldest first, when the page needed them."""
 
     @property
     def next_filters(self) -> TimelineFilters | None:
@@ -350,9 +352,10 @@ def page(
     races = [obj for _, obj in shown if isinstance(obj, Race)]
     quotes = [obj for _, obj in shown if isinstance(obj, Quote)]
     moments = [obj for _, obj in shown if isinstance(obj, Moment)]
-    race_items = _race_items(races, members, filters)
-    next_meetings = _next_meetings(quotes, member_ids)
+    pairs = _pair_meetings(members) if races or quotes else {}
+    race_items = _race_items(races, members, filters, pairs)
     models.prefetch_related_objects(quotes, "about")
+    next_meetings = _next_meetings(quotes, pairs)
     models.prefetch_related_objects(moments, "athletes")
 
     items = []
@@ -366,7 +369,7 @@ def page(
             item = Item("moment", obj.happened, key, moment=MomentItem(obj))
         items.append(item)
     return TimelinePage(
-        items=tuple(items), next_cursor=next_cursor, filters=filters, members=members
+        items=tuple(items), next_cursor=next_cursor, filters=filters, members=members, pairs=pairs
     )
 
 
@@ -406,15 +409,6 @@ def _round_position(round_field: str, offset: int, **condition: Any) -> list[Whe
 
 def _race_position() -> Case:
     return Case(*_round_position("round", _RACE), default=Value(_RACE), output_field=IntegerField())
-
-
-def _round_order(field: str = "round") -> Case:
-    """Chronological order within a day, as ``headtohead.chronological``."""
-    return Case(
-        *(When(**{field: name}, then=Value(order)) for name, order in ROUND_ORDER.items()),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
 
 
 def _lexicographic(columns: Sequence[tuple[str, Any]], lookup: str, *, or_equal: bool) -> Q:
@@ -501,7 +495,7 @@ def _quotes(
                 output_field=IntegerField(),
             ),
         )
-        .select_related("speaker", "source", "race__meet", "race__event")
+        .select_related("speaker", "source", "race")
     )
     if filters.year is not None:
         quotes = quotes.filter(_in_year("said_on", filters.year))
@@ -540,13 +534,26 @@ def _moments(
 # --- races: results, who was ahead, the running tally ----------------------------------------
 
 
+def _pair_meetings(members: Sequence[Athlete]) -> dict[Pair, list[Meeting]]:
+    """Every meeting of each pair of members, oldest first: one query per pair.
+
+    A rivalry's meetings are few (a few hundred at most, however large the record), so the
+    tally before a page, who was ahead on it and each quote's next meeting are all read from
+    these lists rather than asked of the database once each.
+    """
+    return {(a, b): pair_meetings(a.pk, b.pk) for a, b in combinations(members, 2)}
+
+
 def _race_items(
-    races: Sequence[Race], members: Sequence[Athlete], filters: TimelineFilters
+    races: Sequence[Race],
+    members: Sequence[Athlete],
+    filters: TimelineFilters,
+    pairs: Mapping[Pair, list[Meeting]],
 ) -> dict[int, RaceItem]:
     """Each race's member results, who was ahead and the tally after it.
 
-    One query for the results; per pair of members, one aggregate for the tally before the
-    page's first race and one for who was ahead in the page's races (the head-to-head's rule).
+    One query for the results; the rest comes from the pairs' meetings (the head-to-head's
+    rule), counted up to the page's first race.
     """
     if not races:
         return {}
@@ -567,35 +574,23 @@ def _race_items(
         )
 
     first = races[0]
-    official_ids = [race.pk for race in races if race.status == Race.Status.OFFICIAL]
-    counting = CountingChoices(event=filters.event)
+    page_starts = (first.date, ROUND_ORDER.get(first.round, -1), first.pk)
+    on_page = {race.pk for race in races if race.status == Race.Status.OFFICIAL}
     tally = {member.slug: 0 for member in members}
     pair_results: dict[int, list[tuple[Athlete, Athlete, str | None]]] = defaultdict(list)
-    for a, b in combinations(members, 2):
-        meetings = meeting_races(a, b, counting).annotate(sort_position=_race_position())
-        earlier = _lexicographic(
-            [("date", first.date), ("sort_position", first.sort_position), ("pk", first.pk)],
-            "lt",
-            or_equal=False,
-        )
-        before_page = (
-            meetings.filter(date__lte=first.date)
-            .filter(earlier)
-            .aggregate(
-                a_ahead=Count("pk", filter=Q(ahead="a")), b_ahead=Count("pk", filter=Q(ahead="b"))
-            )
-        )
-        tally[a.slug] += before_page["a_ahead"]
-        tally[b.slug] += before_page["b_ahead"]
-        if official_ids:
-            on_page = meetings.filter(pk__in=official_ids).order_by()
-            for race_id, ahead in on_page.values_list("pk", "ahead"):
-                pair_results[race_id].append((a, b, ahead))
+    for (a, b), meetings in pairs.items():
+        for meeting in meetings:
+            if meeting.race_id in on_page:
+                pair_results[meeting.race_id].append((a, b, meeting.ahead))
+            counted = not filters.event or meeting.event_slug == filters.event
+            before_page = _chronological_key(meeting) < page_starts
+            if counted and before_page and meeting.ahead in ("a", "b"):
+                tally[(a if meeting.ahead == "a" else b).slug] += 1
 
     items = {}
     for race in races:  # in timeline order, which is the head-to-head's chronological order
-        pairs = pair_results.get(race.pk, [])
-        for a, b, ahead in pairs:
+        pairs_here = pair_results.get(race.pk, [])
+        for a, b, ahead in pairs_here:
             if ahead == "a":
                 tally[a.slug] += 1
             elif ahead == "b":
@@ -606,10 +601,15 @@ def _race_items(
         items[race.pk] = RaceItem(
             race=race,
             results=tuple(result for result in results[race.pk] if result.status in statuses),
-            ahead=_ahead_of_all(pairs),
+            ahead=_ahead_of_all(pairs_here),
             tally_after=dict(tally),
         )
     return items
+
+
+def _chronological_key(meeting: Meeting) -> tuple[datetime.date, int, int]:
+    """As ``headtohead.chronological`` sorts: date, round (heats first), race id."""
+    return (meeting.date, ROUND_ORDER.get(meeting.round, -1), meeting.race_id)
 
 
 def _ahead_of_all(pairs: Iterable[tuple[Athlete, Athlete, str | None]]) -> Athlete | None:
@@ -631,60 +631,67 @@ def _ahead_of_all(pairs: Iterable[tuple[Athlete, Athlete, str | None]]) -> Athle
 
 
 def _next_meetings(
-    quotes: Sequence[Quote], member_ids: Sequence[int]
+    quotes: Sequence[Quote], pairs: Mapping[Pair, list[Meeting]]
 ) -> dict[int, NextMeeting | None]:
     """For each quote, the next meeting of its speaker and a member it is about.
 
-    One query answers every quote on the page (a correlated ``LIMIT 1`` per quote), one more
-    loads the races found.
+    Read from the pairs' meetings (``quotes`` have ``about`` prefetched); one query loads the
+    races found.
     """
     if not quotes:
         return {}
-    # Walk the speaker's own results (an index on athlete), not every race in the record.
-    started = {"status__in": MEETING_STATUSES}
-    target_started = Result.objects.filter(
-        race_id=OuterRef("race_id"),
-        athlete_id__in=member_ids,
-        athlete__quoted_about=OuterRef(OuterRef("pk")),
-        **started,
-    ).exclude(athlete_id=OuterRef(OuterRef("speaker_id")))
-    meetings = (
-        Result.objects.filter(
-            athlete_id=OuterRef("speaker_id"), race__status=Race.Status.OFFICIAL, **started
-        )
-        .filter(Exists(target_started))
-        .order_by("race__date", _round_order("race__round"), "race_id")
-        .values("race_id")
-    )
-    rows = (
-        Quote.objects.filter(pk__in=[quote.pk for quote in quotes])
-        .annotate(
-            ran_linked_race=Exists(meetings.filter(race_id=OuterRef("race_id"))),
-            next_after_race=Subquery(meetings.filter(race__date__gt=OuterRef("race__date"))[:1]),
-            next_from_said=Subquery(meetings.filter(race__date__gte=OuterRef("said_on"))[:1]),
-        )
-        .order_by()
-        .values_list("pk", "ran_linked_race", "next_after_race", "next_from_said")
-    )
-    found = {pk: (ran, after_race, from_said) for pk, ran, after_race, from_said in rows}
-    race_ids = {pk for _, after_race, from_said in found.values() for pk in (after_race, from_said)}
-    race_ids.discard(None)
+    with_member: dict[int, list[Meeting]] = defaultdict(list)
+    for (a, b), meetings in pairs.items():
+        with_member[a.pk, b.pk] = with_member[b.pk, a.pk] = meetings
+
+    def first_meeting(quote: Quote, starts: Callable[[Meeting], bool]) -> Meeting | None:
+        candidates = [
+            meeting
+            for target in quote.about.all()
+            for meeting in with_member.get((quote.speaker_id, target.pk), ())
+            if starts(meeting)
+        ]
+        return min(candidates, key=_chronological_key, default=None)
+
+    linked: set[int] = set()
+    """Quotes said before a race that was a meeting: what happened next is that race."""
+    found: dict[int, Meeting | None] = {}
+    for quote in quotes:
+        if (
+            quote.race_id
+            and quote.timing == Timing.BEFORE
+            and first_meeting(
+                quote, lambda meeting, race_id=quote.race_id: meeting.race_id == race_id
+            )
+        ):
+            linked.add(quote.pk)
+        elif quote.race_id and quote.timing == Timing.AFTER:
+            found[quote.pk] = first_meeting(
+                quote, lambda meeting, day=quote.race.date: meeting.date > day
+            )
+        else:
+            found[quote.pk] = first_meeting(
+                quote, lambda meeting, day=quote.said_on: meeting.date >= day
+            )
+    race_ids = {meeting.race_id for meeting in found.values() if meeting is not None}
+    race_ids |= {quote.race_id for quote in quotes if quote.pk in linked}
     races = Race.objects.select_related("meet", "event").in_bulk(race_ids) if race_ids else {}
 
     answers: dict[int, NextMeeting | None] = {}
     for quote in quotes:
-        ran_linked_race, after_race, from_said = found[quote.pk]
-        if quote.race_id and quote.timing == Timing.BEFORE and ran_linked_race:
-            answers[quote.pk] = NextMeeting(quote.race, quote.race.date, certain=True)
+        meeting = found.get(quote.pk)
+        if quote.pk in linked:
+            race = races[quote.race_id]
+            answers[quote.pk] = NextMeeting(race, race.date, certain=True)
+        elif meeting is None:
+            answers[quote.pk] = None
         elif quote.race_id and quote.timing == Timing.AFTER:
-            race = races.get(after_race)
-            answers[quote.pk] = NextMeeting(race, race.date, certain=True) if race else None
+            race = races[meeting.race_id]
+            answers[quote.pk] = NextMeeting(race, race.date, certain=True)
         else:
-            race = races.get(from_said)
-            answers[quote.pk] = (
-                NextMeeting(race, race.date, certain=quote.said.certainly_before(race.date))
-                if race
-                else None
+            race = races[meeting.race_id]
+            answers[quote.pk] = NextMeeting(
+                race, race.date, certain=quote.said.certainly_before(race.date)
             )
     return answers
 

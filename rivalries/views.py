@@ -256,7 +256,12 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         fragment = "items" if filters.cursor else "timeline"
         return render(request, f"rivalries/detail.html#{fragment}", context)
     members = page.members
-    pairs = [headtohead.between(a, b) for a, b in combinations(members, 2)]
+    pairs = [
+        headtohead.summary(a, b, headtohead.Filters(), page.pairs[a, b])
+        if (a, b) in page.pairs
+        else headtohead.between(a, b)
+        for a, b in combinations(members, 2)
+    ]
     events = {m.event_slug: m.event_name for pair in pairs for m in pair.meetings}
     years = {m.date.year for pair in pairs for m in pair.meetings}
     years |= {
@@ -280,7 +285,8 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
-    quote = get_object_or_404(Quote.objects.published().for_display(), pk=quote_id)
+    quotes = Quote.objects.published().for_display().select_related("race__meet", "race__event")
+    quote = get_object_or_404(quotes, pk=quote_id)
     context = {
         "quote": quote,
         "corrections": corrections(quote),

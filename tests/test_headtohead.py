@@ -104,6 +104,28 @@ def tally(meetings=0, a_ahead=0, b_ahead=0, ties=0, no_decision=0) -> Tally:
 # --- who is ahead ----------------------------------------------------------------------------
 
 
+FIN = ResultStatus.FINISHED
+
+
+@pytest.mark.parametrize(
+    ("a_side", "b_side", "expected"),
+    [
+        (Side(1, 225_000, FIN), Side(2, 226_000, FIN), ("a", 1_000)),
+        (Side(3, 225_000, FIN), Side(2, 225_100, FIN), ("b", 100)),
+        (Side(2, 225_001, FIN), Side(2, 225_002, FIN), ("a", 1)),
+        (Side(2, 225_002, FIN), Side(2, 225_001, FIN), ("b", 1)),
+        (Side(2, 225_000, FIN), Side(2, 225_000, FIN), ("tie", 0)),
+        (Side(1, 225_010, FIN), Side(2, 225_000, FIN), ("a", 10)),
+        (Side(4, 230_000, FIN), Side(None, None, ResultStatus.DNF), ("a", None)),
+        (Side(None, None, ResultStatus.DQ), Side(9, 240_000, FIN), ("b", None)),
+        (Side(None, None, ResultStatus.DNF), Side(None, None, ResultStatus.DQ), (None, None)),
+    ],
+)
+def test_decide_is_the_rule_in_python(a_side, b_side, expected):
+    """The rule without a database: the pages' meetings are decided by this function."""
+    assert headtohead.decide(a_side, b_side) == expected
+
+
 @pytest.mark.parametrize(
     ("a_result", "b_result", "ahead"),
     [
@@ -439,6 +461,7 @@ def test_meeting_carries_the_race_and_both_results(a, b):
         race_name="Men's 1500m",
         event_name="1500m",
         event_slug="1500m",
+        event_distance_m=1500,
         round=Round.SEMI_FINAL,
         round_number=2,
         round_label="Semi-final 2",

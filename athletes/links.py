@@ -1,0 +1,31 @@
+"""Links to the pages of one thing (a race, an athlete, a quote, a rivalry), made fast.
+
+Pages link by the dozen (a gap chart, a results table, a list of quotes, a head-to-head's
+JSON), and ``reverse`` costs tens of microseconds a call. ``path_to`` reverses each URL name
+once, with a placeholder, and then only fills the placeholder in.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+_PLACEHOLDER = "987654321"
+"""Valid for both the ``int`` and the ``slug`` converters, and never part of a route."""
+
+
+def path_to(name: str, key: int | str) -> str:
+    """``reverse(name, args=[key])`` for a URL with one ``int`` or ``slug`` argument."""
+    head, tail = _halves(name, get_script_prefix(), get_urlconf())
+    return f"{head}{key}{tail}"
+
+
+def race_path(race_id: int) -> str:
+    return path_to("race", race_id)
+
+
+@functools.lru_cache(maxsize=64)
+def _halves(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
+    head, _, tail = reverse(name, args=[_PLACEHOLDER]).rpartition(_PLACEHOLDER)
+    return head, tail
