@@ -94,10 +94,14 @@ def opponents(athlete: Athlete, limit: int = 6) -> list[Opponent]:
         _meeting_rows(_not_self(), athlete=athlete)
         .values("rival_id")
         .annotate(**_TALLY)
-        .order_by()
+        .order_by("-meetings")
         .values_list("rival_id", *_TALLY)
     )
-    counts = {rival: tally for rival, *tally in rows}  # tally[0] is the number of meetings
+    # The busiest few are enough to rank by name among equals, unless the tie runs past them.
+    some = list(rows[: limit * 10])
+    if len(some) == limit * 10 and some[-1][1] == some[limit - 1][1]:
+        some = list(rows)
+    counts = {rival: tally for rival, *tally in some}  # tally[0] is the number of meetings
     if not counts:
         return []
     most = sorted((tally[0] for tally in counts.values()), reverse=True)

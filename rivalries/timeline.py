@@ -355,7 +355,7 @@ def page(
     pairs = _pair_meetings(members) if races or quotes else {}
     race_items = _race_items(races, members, filters, pairs)
     models.prefetch_related_objects(quotes, "about")
-    next_meetings = _next_meetings(quotes, pairs)
+    next_meetings = _next_meetings(quotes, pairs, {race.pk: race for race in races})
     models.prefetch_related_objects(moments, "athletes")
 
     items = []
@@ -451,19 +451,24 @@ def _races(
     member_ids: Sequence[int], filters: TimelineFilters, after: SortKey | None, size: int
 ) -> list[Race]:
     """Races where two members have a result (upcoming: two entered), in key order."""
-    shown = Q(results__athlete_id__in=member_ids) & (
-        Q(status=Race.Status.OFFICIAL, results__status__in=SHOWN_STATUSES)
-        | Q(status=Race.Status.SCHEDULED, results__status=ResultStatus.ENTERED)
+    shown = Q(status__in=SHOWN_STATUSES, race__status=Race.Status.OFFICIAL) | Q(
+        status=ResultStatus.ENTERED, race__status=Race.Status.SCHEDULED
     )
-    # The join is filtered before the count, so only members' results are counted.
+    # Which races, from the members' results alone; only those races are then joined to their
+    # meet and event (joining every result's race first cost twice as much).
+    with_two_members = (
+        Result.objects.filter(shown, athlete_id__in=member_ids)
+        .values("race_id")
+        .annotate(members=Count("pk"))
+        .filter(members__gte=2)
+        .values("race_id")
+    )
     races = (
-        Race.objects.filter(shown)
+        Race.objects.filter(pk__in=with_two_members)
         .annotate(
-            member_results=Count("results"),
             sort_rank=Value(Precision.DAY.rank, output_field=IntegerField()),
             sort_position=_race_position(),
         )
-        .filter(member_results__gte=2)
         .select_related("meet", "event")
     )
     if filters.year is not None:
@@ -486,11 +491,13 @@ def _quotes(
         Quote.objects.published()
         .filter(speaker_id__in=member_ids)
         .filter(Exists(about_another_member))
+        # Named once, so that the eight conditions below do not each set up the join again.
+        .annotate(linked_round=F("race__round"))
         .annotate(
             sort_rank=_precision_rank("said_on_precision"),
             sort_position=Case(
-                *_round_position("race__round", _BEFORE, timing=Timing.BEFORE),
-                *_round_position("race__round", _AFTER, timing=Timing.AFTER),
+                *_round_position("linked_round", _BEFORE, timing=Timing.BEFORE),
+                *_round_position("linked_round", _AFTER, timing=Timing.AFTER),
                 default=Value(UNLINKED_POSITION),
                 output_field=IntegerField(),
             ),
@@ -631,12 +638,12 @@ def _ahead_of_all(pairs: Iterable[tuple[Athlete, Athlete, str | None]]) -> Athle
 
 
 def _next_meetings(
-    quotes: Sequence[Quote], pairs: Mapping[Pair, list[Meeting]]
+    quotes: Sequence[Quote], pairs: Mapping[Pair, list[Meeting]], loaded: Mapping[int, Race]
 ) -> dict[int, NextMeeting | None]:
     """For each quote, the next meeting of its speaker and a member it is about.
 
-    Read from the pairs' meetings (``quotes`` have ``about`` prefetched); one query loads the
-    races found.
+    Read from the pairs' meetings (``quotes`` have ``about`` prefetched). The races found are
+    most often on the page already (``loaded``, with meet and event); one query loads the rest.
     """
     if not quotes:
         return {}
@@ -675,7 +682,9 @@ def _next_meetings(
             )
     race_ids = {meeting.race_id for meeting in found.values() if meeting is not None}
     race_ids |= {quote.race_id for quote in quotes if quote.pk in linked}
-    races = Race.objects.select_related("meet", "event").in_bulk(race_ids) if race_ids else {}
+    races = {pk: loaded[pk] for pk in race_ids if pk in loaded}
+    if missing := race_ids - races.keys():
+        races |= Race.objects.select_related("meet", "event").in_bulk(missing)
 
     answers: dict[int, NextMeeting | None] = {}
     for quote in quotes:

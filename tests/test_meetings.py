@@ -74,6 +74,21 @@ def test_opponents_are_those_met_most_with_the_tally_from_the_athletes_side(fiel
     assert found[1].tally == headtohead.between(a, c).overall
 
 
+@pytest.mark.parametrize("rivals", [8, 70])
+def test_opponents_met_equally_often_go_by_name_however_many_tie(rivals):
+    """One race against many: everyone is tied on one meeting, so the names decide, even when
+    the tie runs past the busiest few that the query reads first."""
+    me = AthleteFactory(name="Me Myself")
+    names = [f"Rival {number:03d}" for number in range(rivals)]
+    race = RaceFactory()
+    ResultFactory(race=race, athlete=me, place=1, time_ms=200_000)
+    for place, name in enumerate(reversed(names), start=2):  # ids in reverse name order
+        ResultFactory(race=race, athlete=AthleteFactory(name=name), place=place, time_ms=201_000)
+    found = meetings.opponents(me)
+    assert [opponent.name for opponent in found] == names[:6]
+    assert all(opponent.tally.meetings == opponent.tally.a_ahead == 1 for opponent in found)
+
+
 def test_pairings_are_busiest_first_and_agree_with_the_head_to_head(field):
     found = meetings.as_pairings(meetings.pairings()[:10])
     assert (found[0].a.name, found[0].b.name) == ("Runner A", "Runner B")

@@ -159,8 +159,8 @@ def test_postgresql_search_uses_the_gin_indexes(demo):
     from django.contrib.postgres.search import SearchQuery
 
     from athletes.models import Athlete
-    from rivalries.models import Quote
-    from rivalries.search import QUOTE_SEARCH_CONFIG, quote_vector
+    from rivalries.models import Quote, Rivalry
+    from rivalries.search import QUOTE_SEARCH_CONFIG, find_rivalries, quote_vector
 
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
@@ -171,6 +171,10 @@ def test_postgresql_search_uses_the_gin_indexes(demo):
             document=SearchQuery("blindfolded", search_type="websearch", config=QUOTE_SEARCH_CONFIG)
         )
         assert "quote_words_search" in words.explain()
+        titles = Rivalry.objects.filter(title__icontains="ingebrigtsen")
+        assert "rivalry_title_trgm" in titles.explain()
+        found = find_rivalries("kerr", [Athlete.objects.get(slug="josh-kerr").pk]).explain()
+        assert "rivalry_title_trgm" in found
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = on")
