@@ -7,8 +7,9 @@ bad (every bad row is reported, with the file's own line number, column and valu
 is a dry run. Re-importing a file matches what is already there and changes nothing.
 
 Speed matters (100,000-row files): meets, events, races and athletes are looked up in batches
-and kept in dicts for the length of one import, and races and results are written with bulk
-inserts whose history rows the database copies (``record_creation``).
+and kept in dicts for the length of one import, and races and results are written in bulk
+(PostgreSQL's ``COPY``, elsewhere ``bulk_create``), their history rows copied by the database
+(``record_creation``).
 """
 
 from __future__ import annotations
@@ -754,10 +755,31 @@ def _request_user_id() -> int | None:
 def bulk_create_kept(model: type[models.Model], objs: list[models.Model], reason: str) -> None:
     """Insert ``objs`` (setting their primary keys) and the history rows of what it created."""
     if connection.vendor == "postgresql" and _copyable(model):
-        copy_in(model, objs)
+        fields = _copied_fields(model)
+        rows = ([field.pre_save(obj, True) for field in fields] for obj in objs)
+        for obj, key in zip(objs, copy_in(model, rows, len(objs)), strict=True):
+            obj.pk = key
+            obj._state.adding = False
+            obj._state.db = connection.alias
     else:
         model._default_manager.bulk_create(objs, batch_size=BATCH)
     record_creation(model, [obj.pk for obj in objs], reason)
+
+
+def create_kept(model: type[models.Model], rows: list[dict[str, Any]], reason: str) -> None:
+    """Insert rows given as {attribute name: value} (other fields take their defaults), and
+    their history rows. On PostgreSQL no model object is made: for a results file, making
+    100,000 of them cost more than writing the rows."""
+    if connection.vendor == "postgresql" and _copyable(model):
+        fields = _copied_fields(model)
+        defaults = {field.attname: field.get_default() for field in fields}
+        values = ([row.get(name, default) for name, default in defaults.items()] for row in rows)
+        keys = copy_in(model, values, len(rows))
+    else:
+        objs = [model(**row) for row in rows]
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
+        keys = [obj.pk for obj in objs]
+    record_creation(model, keys, reason)
 
 
 # Fields whose Python value psycopg writes as the column wants, with no conversion by Django.
@@ -780,33 +802,34 @@ def _copyable(model: type[models.Model]) -> bool:
     )
 
 
-def copy_in(model: type[models.Model], objs: list[models.Model]) -> None:
-    """PostgreSQL's ``COPY`` for plain models, primary keys drawn from the table's sequence.
+def _copied_fields(model: type[models.Model]) -> list[models.Field]:
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+def copy_in(model: type[models.Model], rows: Iterable[list[Any]], count: int) -> list[int]:
+    """PostgreSQL's ``COPY`` of ``count`` rows (values in ``_copied_fields`` order); the keys
+    given to them, in order, drawn from the table's sequence first.
 
     ``bulk_create`` spends most of a 100,000-row import turning values into SQL parameters;
-    ``COPY`` streams the rows as they are, several times faster. The keys are taken from the
-    sequence first, so each object knows its key as it would after ``bulk_create``.
+    ``COPY`` streams the rows as they are, several times faster.
     """
-    if not objs:
-        return
-    table = model._meta.db_table
+    if not count:
+        return []
+    table = connection.ops.quote_name(model._meta.db_table)
     pk = model._meta.pk
-    fields = model._meta.concrete_fields
-    quote = connection.ops.quote_name
+    columns = ", ".join(
+        connection.ops.quote_name(field.column) for field in [pk, *_copied_fields(model)]
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [quote(table), pk.column, len(objs)],
+            [table, pk.column, count],
         )
-        for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
-            setattr(obj, pk.attname, key)
-        columns = ", ".join(quote(field.column) for field in fields)
-        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([field.pre_save(obj, True) for field in fields])
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        keys = [key for (key,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for key, values in zip(keys, rows, strict=True):
+                copy.write_row([key, *values])
+    return keys
 
 
 def free_slugs(model: type[models.Model], texts: Iterable[str]) -> dict[str, str]:
@@ -1217,7 +1240,7 @@ class _ResultsImport:
             for result in Result.objects.filter(race_id__in=batch):
                 existing[(result.race_id, result.athlete_id)] = result
         counts = self.report.counts["results"]
-        new: list[Result] = []
+        new: list[dict[str, Any]] = []
         changed: list[Result] = []
         for key, group in races.items():
             race = race_objects[key]
@@ -1230,7 +1253,7 @@ class _ResultsImport:
                 }
                 result = existing.get((race.pk, line.athlete.pk))
                 if result is None:
-                    new.append(Result(race_id=race.pk, athlete_id=line.athlete.pk, **values))
+                    new.append({"race_id": race.pk, "athlete_id": line.athlete.pk, **values})
                 elif any(getattr(result, name) != value for name, value in values.items()):
                     for name, value in values.items():
                         setattr(result, name, value)
@@ -1238,7 +1261,7 @@ class _ResultsImport:
                 else:
                     counts.unchanged += 1
         if new:
-            bulk_create_kept(Result, new, self.change_reason)
+            create_kept(Result, new, self.change_reason)
         if changed:
             bulk_update_with_history(
                 changed,
