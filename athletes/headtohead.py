@@ -235,7 +235,7 @@ def between(a: Athlete, b: Athlete, filters: Filters = Filters()) -> HeadToHead:
 
 def summary(a: Athlete, b: Athlete, filters: Filters, oldest_first: list[Meeting]) -> HeadToHead:
     """The head-to-head from meetings already read with ``pair_meetings(a, b, filters)``."""
-    distance = {m.event_name: (m.event_distance_m, m.event_name) for m in oldest_first}
+    distance = {meeting.event_name: meeting.event_distance_m for meeting in oldest_first}
     meetings = tuple(reversed(oldest_first))
     by_event = _roll_up(oldest_first, lambda meeting: meeting.event_name)
     return HeadToHead(
@@ -278,7 +278,12 @@ def tally_after_each(meetings: Sequence[Meeting]) -> list[Tally]:
 
 def chronological(meetings: Iterable[Meeting]) -> list[Meeting]:
     """Oldest first; on one day heats before finals, then by race id."""
-    return sorted(meetings, key=lambda m: (m.date, ROUND_ORDER.get(m.round, -1), m.race_id))
+    return sorted(meetings, key=chronological_key)
+
+
+def chronological_key(meeting: Meeting) -> tuple[datetime.date, int, int]:
+    """Where a meeting sorts in ``chronological``: date, round (heats first), race id."""
+    return (meeting.date, ROUND_ORDER.get(meeting.round, -1), meeting.race_id)
 
 
 # --- the rule and the query -----------------------------------------------------------------

@@ -101,11 +101,10 @@ def opponents(athlete: Athlete, limit: int = 6) -> list[Opponent]:
     some = list(rows[: limit * 10])
     if len(some) == limit * 10 and some[-1][1] == some[limit - 1][1]:
         some = list(rows)
-    counts = {rival: tally for rival, *tally in some}  # tally[0] is the number of meetings
-    if not counts:
+    if not some:
         return []
-    most = sorted((tally[0] for tally in counts.values()), reverse=True)
-    enough = most[min(limit, len(most)) - 1]
+    counts = {rival: tally for rival, *tally in some}  # tally[0] is the number of meetings
+    enough = some[min(limit, len(some)) - 1][1]  # the rows come busiest first
     rivals = Athlete.objects.filter(
         pk__in=[pk for pk, tally in counts.items() if tally[0] >= enough]
     ).only("slug", "name", "country")

@@ -58,7 +58,7 @@ from django.db.models import (
 from athletes import marks
 
 # The head-to-head's own meetings and rule, so the two pages can never disagree.
-from athletes.headtohead import Meeting, pair_meetings
+from athletes.headtohead import Meeting, chronological_key, pair_meetings
 from athletes.models import (
     MEETING_STATUSES,
     ROUND_ORDER,
@@ -590,7 +590,7 @@ def _race_items(
             if meeting.race_id in on_page:
                 pair_results[meeting.race_id].append((a, b, meeting.ahead))
             counted = not filters.event or meeting.event_slug == filters.event
-            before_page = _chronological_key(meeting) < page_starts
+            before_page = chronological_key(meeting) < page_starts
             if counted and before_page and meeting.ahead in ("a", "b"):
                 tally[(a if meeting.ahead == "a" else b).slug] += 1
 
@@ -612,11 +612,6 @@ def _race_items(
             tally_after=dict(tally),
         )
     return items
-
-
-def _chronological_key(meeting: Meeting) -> tuple[datetime.date, int, int]:
-    """As ``headtohead.chronological`` sorts: date, round (heats first), race id."""
-    return (meeting.date, ROUND_ORDER.get(meeting.round, -1), meeting.race_id)
 
 
 def _ahead_of_all(pairs: Iterable[tuple[Athlete, Athlete, str | None]]) -> Athlete | None:
@@ -647,7 +642,7 @@ def _next_meetings(
     """
     if not quotes:
         return {}
-    with_member: dict[int, list[Meeting]] = defaultdict(list)
+    with_member: dict[tuple[int, int], list[Meeting]] = {}
     for (a, b), meetings in pairs.items():
         with_member[a.pk, b.pk] = with_member[b.pk, a.pk] = meetings
 
@@ -658,7 +653,7 @@ def _next_meetings(
             for meeting in with_member.get((quote.speaker_id, target.pk), ())
             if starts(meeting)
         ]
-        return min(candidates, key=_chronological_key, default=None)
+        return min(candidates, key=chronological_key, default=None)
 
     linked: set[int] = set()
     """Quotes said before a race that was a meeting: what happened next is that race."""

@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import format_html_join
 
 from athletes import marks
-from athletes.links import path_to, race_path
+from athletes.links import path_to
 
 register = template.Library()
 
@@ -52,12 +52,6 @@ def ordinal(number: int | None) -> str:
 def path(key: int | str, name: str) -> str:
     """``{{ slug|path:"athlete" }}``: ``{% url 'athlete' slug %}`` at a fraction of the cost."""
     return path_to(name, key)
-
-
-@register.filter
-def race_url(race_id: int) -> str:
-    """``{% url 'race' race_id %}`` at a fraction of the cost (``race_path``)."""
-    return race_path(race_id)
 
 
 @register.simple_tag
