@@ -190,6 +190,12 @@ class Round(models.TextChoices):
     HEAT = "heat", "Heat"
 
 
+def round_label(name: str, number: int | None) -> str:
+    """ "Final", "Semi-final 2", "Heat 3"."""
+    label = Round(name).label
+    return f"{label} {number}" if number else label
+
+
 ROUND_ORDER = {Round.HEAT: 0, Round.QUARTER_FINAL: 1, Round.SEMI_FINAL: 2, Round.FINAL: 3}
 
 
@@ -252,9 +258,7 @@ class Race(models.Model):
 
     @property
     def round_label(self) -> str:
-        """ "Final", "Semi-final 2", "Heat 3"."""
-        label = Round(self.round).label
-        return f"{label} {self.round_number}" if self.round_number else label
+        return round_label(self.round, self.round_number)
 
     @property
     def is_final(self) -> bool:

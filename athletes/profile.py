@@ -1,7 +1,7 @@
 """An athlete's page and the A-Z list: their results (filtered), personal bests, the index.
 
-Plain functions over querysets, each a fixed number of queries whatever the athlete's career
-or the size of the record.
+A fixed number of queries whatever the athlete's career or the size of the record: the
+career is one, the A-Z list a few.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import RowNumber, Substr, Upper
+from django.db.models import QuerySet
+from django.db.models.functions import Substr, Upper
 from django_countries import countries
 
 from athletes import marks
 from athletes.headtohead import FilterError
-from athletes.models import Athlete, Event, Race, Result, ResultStatus
+from athletes.models import Athlete, Event, Race, Result, ResultStatus, Round, round_label
 
 FIRST_YEAR = 1850  # no result in the record is older than modern athletics
 
@@ -59,31 +59,48 @@ class ResultFilters:
         return bool(self.year or self.event)
 
 
-def results(athlete: Athlete, filters: ResultFilters = ResultFilters()) -> QuerySet[Result]:
-    """The athlete's results in official races, newest first, with race, meet and event."""
-    rows = (
-        Result.objects.for_display()
-        .filter(athlete=athlete, race__status=Race.Status.OFFICIAL)
-        .order_by("-race__date", "-race_id")
-    )
-    if filters.year:
-        rows = rows.filter(race__date__year=filters.year)
-    if filters.event:
-        rows = rows.filter(race__event__slug=filters.event)
-    return rows
+@dataclass(frozen=True, slots=True)
+class CareerResult:
+    """One official result of the athlete, with what the results table and the bests show."""
 
+    race_id: int
+    date: datetime.date
+    meet: str
+    indoor: bool
+    race_name: str
+    event: Event
+    round: str
+    round_number: int | None
+    place: int | None
+    time_ms: int | None
+    status: str
+    flags: str
+    note: str
 
-def year_choices(athlete: Athlete) -> list[int]:
-    """The years the athlete has official results in, newest first (one query)."""
-    days = Race.objects.official().filter(results__athlete=athlete).dates("date", "year", "DESC")
-    return [day.year for day in days]
+    @property
+    def title(self) -> str:
+        """The race's own name, else its event's: "Bowerman Mile", "1500m"."""
+        return self.race_name or self.event.name
 
+    @property
+    def is_final(self) -> bool:
+        return self.round == Round.FINAL
 
-def event_choices(athlete: Athlete) -> QuerySet[Event]:
-    """The events the athlete has official results in, shortest first (one query)."""
-    return Event.objects.filter(
-        races__results__athlete=athlete, races__status=Race.Status.OFFICIAL
-    ).distinct()
+    @property
+    def round_label(self) -> str:
+        return round_label(self.round, self.round_number)
+
+    @property
+    def time(self) -> str:
+        return marks.format(self.time_ms) if self.time_ms is not None else ""
+
+    @property
+    def status_label(self) -> str:
+        return ResultStatus(self.status).label
+
+    @property
+    def flag_list(self) -> list[str]:
+        return self.flags.split()
 
 
 @dataclass(frozen=True)
@@ -92,7 +109,7 @@ class Best:
 
     event: Event
     indoor: bool
-    result: Result
+    result: CareerResult
 
     @property
     def mark(self) -> str:
@@ -101,25 +118,79 @@ class Best:
         return f"{time}i" if self.indoor else time
 
 
-def personal_bests(athlete: Athlete) -> list[Best]:
-    """The best time per event (indoor and outdoor apart), shortest event first.
+_CAREER_COLUMNS = (
+    "race_id", "race__date", "race__meet__name", "race__meet__indoor", "race__name",
+    "race__event_id", "race__round", "race__round_number", "place", "time_ms", "status",
+    "flags", "note", "race__event__name", "race__event__slug", "race__event__distance_m",
+)  # fmt: skip
 
-    One query: a window numbers each event's finishes fastest first (the earlier date wins a
-    tie, as a record stands from when it was set) and keeps the first.
+
+class Career:
+    """Every official result of one athlete, newest first, read in one query.
+
+    The results table (filtered and paged), its year and event choices and the personal bests
+    all come from this one list: a career is a few hundred results at most, so reading it
+    whole costs less than asking the database five times (count, page, years, events, bests).
     """
-    fastest_first = Window(
-        RowNumber(),
-        partition_by=[F("race__event_id"), F("race__meet__indoor")],
-        order_by=[F("time_ms").asc(), F("race__date").asc(), F("race_id").asc()],
-    )
-    rows = (
-        Result.objects.for_display()
-        .filter(athlete=athlete, status=ResultStatus.FINISHED, race__status=Race.Status.OFFICIAL)
-        .annotate(rank=fastest_first)
-        .filter(rank=1)
-        .order_by("race__event__distance_m", "race__event__name", "race__meet__indoor")
-    )
-    return [Best(event=row.race.event, indoor=row.race.meet.indoor, result=row) for row in rows]
+
+    def __init__(self, results: list[CareerResult]) -> None:
+        self.all = results
+
+    @classmethod
+    def of(cls, athlete: Athlete) -> Career:
+        rows = Result.objects.filter(
+            athlete=athlete, race__status=Race.Status.OFFICIAL
+        ).values_list(*_CAREER_COLUMNS)
+        events: dict[int, Event] = {}
+        results = []
+        for *columns, event_name, event_slug, distance_m in rows.order_by():
+            event_id = columns[5]
+            if event_id not in events:
+                events[event_id] = Event(
+                    id=event_id, name=event_name, slug=event_slug, distance_m=distance_m
+                )
+            columns[5] = events[event_id]
+            results.append(CareerResult(*columns))
+        results.sort(key=lambda result: (result.date, result.race_id), reverse=True)
+        return cls(results)
+
+    def results(self, filters: ResultFilters = ResultFilters()) -> list[CareerResult]:
+        """The results the filters choose, newest first."""
+        return [
+            result
+            for result in self.all
+            if (not filters.year or result.date.year == filters.year)
+            and (not filters.event or result.event.slug == filters.event)
+        ]
+
+    def years(self) -> list[int]:
+        """The years with a result, newest first."""
+        return sorted({result.date.year for result in self.all}, reverse=True)
+
+    def events(self) -> list[Event]:
+        """The events with a result, shortest first (as Event orders them)."""
+        found = {result.event.pk: result.event for result in self.all}
+        return sorted(found.values(), key=lambda event: (event.distance_m, event.name))
+
+    def personal_bests(self) -> list[Best]:
+        """The best time per event (indoor and outdoor apart), shortest event first.
+
+        The earlier date wins a tie, as a record stands from when it was set.
+        """
+        fastest: dict[tuple[int, bool], CareerResult] = {}
+        for result in self.all:
+            if result.status == ResultStatus.FINISHED and result.time_ms is not None:
+                key = (result.event.pk, result.indoor)
+                held = fastest.get(key)
+                if held is None or _set_first(result) < _set_first(held):
+                    fastest[key] = result
+        bests = [Best(result.event, result.indoor, result) for result in fastest.values()]
+        return sorted(bests, key=lambda best: (best.event.distance_m, best.event.name, best.indoor))
+
+
+def _set_first(result: CareerResult) -> tuple[int | None, datetime.date, int]:
+    """Faster first; of equal times, the one set first."""
+    return result.time_ms, result.date, result.race_id
 
 
 # --- the A-Z list -----------------------------------------------------------------------------

@@ -51,10 +51,8 @@ def athlete_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         filters = profile.ResultFilters.from_query(request.GET)
     except FilterError as error:
         return bad_request(request, str(error))
-    results = Paginator(profile.results(athlete, filters), RESULTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    results.object_list = list(results.object_list)  # read once: the table and its caption
+    career = profile.Career.of(athlete)
+    results = Paginator(career.results(filters), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "athlete": athlete,
         "results": results,
@@ -65,9 +63,9 @@ def athlete_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return render(request, "athletes/detail.html#results", context)
     quotes = Quote.objects.published().for_display()
     context |= {
-        "years": profile.year_choices(athlete),
-        "events": profile.event_choices(athlete),
-        "bests": profile.personal_bests(athlete),
+        "years": career.years(),
+        "events": career.events(),
+        "bests": career.personal_bests(),
         "opponents": meetings.opponents(athlete),
         "vs": vs,
         "candidates": candidates,

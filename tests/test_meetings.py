@@ -132,10 +132,35 @@ def test_personal_bests_keep_the_fastest_per_event_indoors_and_out():
     run(metric, None, datetime.date(2024, 7, 1), status="DNF")
     run(mile, 226_000, datetime.date(2024, 5, 25))
     run(mile, 230_000, datetime.date(2024, 2, 11), indoor=True)
-    bests = profile.personal_bests(athlete)
+    bests = profile.Career.of(athlete).personal_bests()
     assert [(best.event.name, best.mark) for best in bests] == [
         ("1500m", "3:29.00"),
         ("Mile", "3:46.00"),
         ("Mile", "3:50.00i"),
     ]
-    assert bests[0].result.race == first_best
+    assert bests[0].result.race_id == first_best.pk
+
+
+def test_a_career_is_read_once_and_filtered_newest_first(django_assert_num_queries):
+    athlete = AthleteFactory()
+    mile = EventFactory(name="Mile", distance_m=1609.344)
+    metric = EventFactory(name="1500m", distance_m=1500)
+    older = RaceFactory(event=mile, meet=MeetFactory(start_date=datetime.date(2022, 6, 1)))
+    newer = RaceFactory(event=metric, meet=MeetFactory(start_date=datetime.date(2024, 8, 6)))
+    middle = RaceFactory(event=metric, meet=MeetFactory(start_date=datetime.date(2023, 7, 1)))
+    draft = RaceFactory(event=mile, status=Race.Status.SCHEDULED)
+    for race in (older, newer, middle):
+        ResultFactory(race=race, athlete=athlete)
+    ResultFactory(race=draft, athlete=athlete, status="entered", place=None, time_ms=None)
+    with django_assert_num_queries(1):
+        career = profile.Career.of(athlete)
+    with django_assert_num_queries(0):
+        assert [result.race_id for result in career.results()] == [newer.pk, middle.pk, older.pk]
+        assert career.years() == [2024, 2023, 2022]
+        assert [event.name for event in career.events()] == ["1500m", "Mile"]
+        by_year = profile.ResultFilters(year=2023)
+        assert [result.race_id for result in career.results(by_year)] == [middle.pk]
+        by_event = profile.ResultFilters(event=mile.slug)
+        assert [result.race_id for result in career.results(by_event)] == [older.pk]
+        both = profile.ResultFilters(year=2024, event=mile.slug)
+        assert career.results(both) == []

@@ -480,7 +480,7 @@ MAX_QUERIES = {
     "rivalries": 6,
     "feed": 5,
     "athletes": 4,
-    "athlete": 13,
+    "athlete": 8,
     "race": 4,
     "quote": 3,
     "search": 7,
