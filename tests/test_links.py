@@ -44,9 +44,9 @@ def test_ordinal_writes_places_as_english_does(number, text):
     assert ordinal(number) == text
 
 
-def test_flags_are_escaped_abbreviations():
+def test_flags_are_escaped_abbreviations_that_spell_themselves_out():
     assert flags(("PB", "<b>")) == (
-        '<abbr class="flag" title="PB">PB</abbr> '
+        '<abbr class="flag" title="Personal best">PB</abbr> '
         '<abbr class="flag" title="&lt;b&gt;">&lt;b&gt;</abbr>'
     )
     assert flags(()) == ""

@@ -11,6 +11,7 @@ from django.utils.html import format_html_join
 
 from athletes import marks
 from athletes.links import path_to
+from athletes.models import Flag
 
 register = template.Library()
 
@@ -54,7 +55,14 @@ def path(key: int | str, name: str) -> str:
     return path_to(name, key)
 
 
+_FLAG_NAMES = {flag.value: str(flag.label) for flag in Flag}
+
+
 @register.simple_tag
 def flags(codes: Iterable[str]) -> str:
-    """A result's flags ("PB", "NR") as abbreviations, separated by spaces."""
-    return format_html_join(" ", '<abbr class="flag" title="{}">{}</abbr>', ((c, c) for c in codes))
+    """A result's flags ("PB", "NR") as abbreviations that spell themselves out on hover."""
+    return format_html_join(
+        " ",
+        '<abbr class="flag" title="{}">{}</abbr>',
+        ((_FLAG_NAMES.get(code, code), code) for code in codes),
+    )
