@@ -195,7 +195,8 @@ def fill(size: str, scale: float | None, database: str, run: Run) -> None:
 @dataclass(frozen=True)
 class Targets:
     """What the pages of one size are about: the busiest two-member rivalry (up to 60
-    meetings, so M and L pages have the same shape), its members and their latest race."""
+    meetings, so M and L pages have the same shape), its members and their latest race that
+    quotes are linked to (so the race page shows quotes at every size, not at one only)."""
 
     rivalry: str
     a: str
@@ -213,7 +214,13 @@ def pick_targets(database: str) -> Targets:
                 FROM rivalries_rivalry r JOIN rivalries_rivalrymember m ON m.rivalry_id = r.id
                 WHERE r.published GROUP BY r.id, r.slug HAVING count(*) = 2
             ), met AS (
-                SELECT p.slug, p.a, p.b, count(*) AS meetings, max(x.race_id) AS race_id
+                SELECT p.slug, p.a, p.b, count(*) AS meetings,
+                    coalesce(
+                        max(x.race_id) FILTER (WHERE EXISTS (
+                            SELECT 1 FROM rivalries_quote q WHERE q.race_id = x.race_id
+                        )),
+                        max(x.race_id)
+                    ) AS race_id
                 FROM pairs p
                 JOIN athletes_result x ON x.athlete_id = p.a
                 JOIN athletes_result y ON y.athlete_id = p.b AND y.race_id = x.race_id
