@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
@@ -87,15 +87,18 @@ def entries(rivalry: Rivalry, limit: int = LIMIT) -> list[Entry]:
         .in_finishing_order(),
         to_attr="member_results",
     )
+    # The races two members started, found from the members' results alone: counting over
+    # every race's results instead scanned the whole table (a second at 2.8 million results).
+    shared = (
+        Result.objects.filter(athlete__in=members, status__in=MEETING_STATUSES)
+        .values("race_id")
+        .annotate(started=Count("pk"))
+        .filter(started__gte=2)
+        .values("race_id")
+    )
     races = (
         Race.objects.official()
-        .annotate(
-            members_started=Count(
-                "results",
-                filter=Q(results__athlete__in=members, results__status__in=MEETING_STATUSES),
-            )
-        )
-        .filter(members_started__gte=2)
+        .filter(pk__in=shared)
         .select_related("meet", "event")
         .prefetch_related(member_results)
         .order_by("-date", "-pk")[:limit]
