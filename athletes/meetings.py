@@ -9,7 +9,9 @@ shows a dozen pairs costs the same as a page that shows one:
   make the list);
 - ``scores(pairs)``: the overall tally of each given pair, for lists of rivalries;
 - ``pairings()``: every pair that ever met, busiest and closest first, for "rivalries in the
-  data" (the caller narrows it, e.g. to pairs without a rivalry page, and slices it).
+  data" (the caller narrows it, e.g. to pairs without a rivalry page); an aggregate of the
+  whole results table, so ``store_busiest`` keeps its first rows as ``BusyPair`` rows, which
+  pages read.
 
 The meeting rule is the head-to-head's (DESIGN.md): official races both started (finished,
 DNF or DQ); the better place is ahead, then the faster time, else a tie; a finisher is ahead
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
+from django.db import transaction
 from django.db.models import (
     Avg,
     Count,
@@ -32,9 +35,10 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
 from athletes.headtohead import Side, Tally, decide, decision
-from athletes.models import MEETING_STATUSES, Athlete, Race, Result
+from athletes.models import MEETING_STATUSES, Athlete, BusyPair, Race, Result
 
 # The rival's result in the same race: the second side of the self-join (``race__results``).
 RIVAL = "race__results"
@@ -169,7 +173,7 @@ def pairings() -> QuerySet[Result, dict[str, Any]]:
 
     A values queryset with ``athlete`` and ``rival_id`` (the pair), the tally's counts and
     ``mean_gap_ms``: narrow it with filters on ``athlete`` and ``rival_id`` (``OuterRef``
-    works on both), slice it, and read it with ``as_pairings``.
+    works on both) and keep its first rows with ``store_busiest``.
     """
     return (
         _meeting_rows(**{f"{RIVAL}__athlete__gt": F("athlete")})
@@ -179,17 +183,37 @@ def pairings() -> QuerySet[Result, dict[str, Any]]:
     )
 
 
-def as_pairings(rows: Iterable[dict[str, Any]]) -> list[Pairing]:
-    """Rows of ``pairings()`` with their athletes (one more query for all of them)."""
-    rows = list(rows)
-    ids = {row["athlete"] for row in rows} | {row["rival_id"] for row in rows}
-    athletes = Athlete.objects.in_bulk(ids)
+def store_busiest(rows: QuerySet[Result, dict[str, Any]], keep: int) -> int:
+    """Replace the stored busiest pairs with the first ``keep`` rows of ``pairings()``.
+
+    One transaction: readers see the old list or the new one, never a mix. Returns how many
+    pairs were stored.
+    """
+    counted_at = timezone.now()
+    busiest = [
+        BusyPair(
+            a_id=row["athlete"],
+            b_id=row["rival_id"],
+            **{key: row[key] for key in _TALLY},
+            mean_gap_ms=round(row["mean_gap_ms"]) if row["mean_gap_ms"] is not None else None,
+            counted_at=counted_at,
+        )
+        for row in rows[:keep]
+    ]
+    with transaction.atomic():
+        BusyPair.objects.all().delete()
+        BusyPair.objects.bulk_create(busiest)
+    return len(busiest)
+
+
+def stored_pairings(rows: Iterable[BusyPair]) -> list[Pairing]:
+    """Stored busiest pairs (with ``a`` and ``b`` loaded) as pairings."""
     return [
         Pairing(
-            a=athletes[row["athlete"]],
-            b=athletes[row["rival_id"]],
-            tally=_tally(row),
-            mean_gap_ms=round(row["mean_gap_ms"]) if row["mean_gap_ms"] is not None else None,
+            a=row.a,
+            b=row.b,
+            tally=Tally(row.meetings, row.a_ahead, row.b_ahead, row.ties, row.no_decision),
+            mean_gap_ms=row.mean_gap_ms,
         )
         for row in rows
     ]

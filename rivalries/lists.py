@@ -1,5 +1,6 @@
 """Rivalries in lists: with their members and score, the featured one, and the ones the
-record suggests but nobody has written up yet ("rivalries in the data").
+record suggests but nobody has written up yet ("rivalries in the data", counted apart:
+``count_in_the_data``).
 
 Scores of a whole page of rivalries come from one aggregate (``athletes.meetings.scores``),
 so a list costs the same number of queries however many rivalries it shows.
@@ -7,6 +8,7 @@ so a list costs the same number of queries however many rivalries it shows.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from athletes import meetings
 from athletes.headtohead import Tally
 from athletes.meetings import Pairing
-from athletes.models import Athlete
+from athletes.models import Athlete, BusyPair
 from rivalries.models import Rivalry, RivalryMember
 
 
@@ -70,16 +72,44 @@ def with_scores(rivalries: Iterable[Rivalry]) -> list[RivalryScore]:
     ]
 
 
-def in_the_data(limit: int = 10) -> Sequence[Pairing]:
+def _together(a: str, b: str) -> QuerySet[RivalryMember]:
+    """Memberships showing that ``a`` and ``b`` (OuterRef names) share a published rivalry."""
+    return RivalryMember.objects.filter(
+        rivalry__published=True,
+        athlete=OuterRef(a),
+        rivalry__memberships__athlete=OuterRef(b),
+    )
+
+
+KEEP_COUNTED = 200
+"""Pairs kept by a count: enough that rivalries published after it leave ten to show."""
+
+
+def count_in_the_data(keep: int = KEEP_COUNTED) -> int:
+    """Count every pair in the record and store the busiest without a rivalry page.
+
+    One aggregate over the whole result self-join: seconds on a large record, so it runs
+    from ``manage.py count_pairs`` (cron, the demo), never from a page.
+    """
+    rows = meetings.pairings().filter(~Exists(_together("athlete", "rival_id")))
+    return meetings.store_busiest(rows, keep)
+
+
+@dataclass(frozen=True)
+class InTheData:
+    """The busiest pairs without a rivalry page, as last counted."""
+
+    pairs: Sequence[Pairing]
+    counted_at: datetime.datetime | None
+    """When they were counted; None when there are none to show."""
+
+
+def in_the_data(limit: int = 10) -> InTheData:
     """The pairs who met most, closest margins first among equals, without a rivalry page.
 
-    One aggregate over the result self-join (excluding pairs who are members of one
-    published rivalry together), then one query for the athletes' names.
+    Read from the last count (one query); a rivalry published since then drops out at once.
     """
-    together = RivalryMember.objects.filter(
-        rivalry__published=True,
-        athlete=OuterRef("athlete"),
-        rivalry__memberships__athlete=OuterRef("rival_id"),
+    rows = list(
+        BusyPair.objects.filter(~Exists(_together("a", "b"))).select_related("a", "b")[:limit]
     )
-    rows = meetings.pairings().filter(~Exists(together))[:limit]
-    return meetings.as_pairings(rows)
+    return InTheData(meetings.stored_pairings(rows), rows[0].counted_at if rows else None)

@@ -6,7 +6,7 @@ from itertools import permutations
 import pytest
 
 from athletes import headtohead, meetings, profile
-from athletes.models import Race
+from athletes.models import BusyPair, Race
 from rivalries import lists
 from tests.factories import (
     AthleteFactory,
@@ -90,7 +90,8 @@ def test_opponents_met_equally_often_go_by_name_however_many_tie(rivals):
 
 
 def test_pairings_are_busiest_first_and_agree_with_the_head_to_head(field):
-    found = meetings.as_pairings(meetings.pairings()[:10])
+    assert meetings.store_busiest(meetings.pairings(), keep=10) == 6  # every pair of four met
+    found = meetings.stored_pairings(BusyPair.objects.select_related("a", "b"))
     assert (found[0].a.name, found[0].b.name) == ("Runner A", "Runner B")
     for pairing in found:
         assert pairing.tally == headtohead.between(pairing.a, pairing.b).overall
@@ -101,11 +102,21 @@ def test_pairings_are_busiest_first_and_agree_with_the_head_to_head(field):
 
 
 def test_rivalries_in_the_data_leave_out_pairs_with_a_published_rivalry(field):
-    a, b, c, _ = field
+    a, b, c, d = field
     RivalryFactory(members=[a, b])
     RivalryFactory(members=[a, c], published=False)  # a draft has no page yet
-    pairs = [(pairing.a.name, pairing.b.name) for pairing in lists.in_the_data()]
+    assert lists.in_the_data().pairs == []  # nothing is counted until count_in_the_data runs
+    lists.count_in_the_data()
+    counted = lists.in_the_data()
+    pairs = [(pairing.a.name, pairing.b.name) for pairing in counted.pairs]
     assert ("Runner A", "Runner B") not in pairs
+    assert ("Runner A", "Runner C") in pairs
+    assert ("Runner C", "Runner D") in pairs
+    assert counted.counted_at is not None
+    # A rivalry published after the count leaves the list at once; the stored count stays.
+    RivalryFactory(members=[c, d])
+    pairs = [(pairing.a.name, pairing.b.name) for pairing in lists.in_the_data().pairs]
+    assert ("Runner C", "Runner D") not in pairs
     assert ("Runner A", "Runner C") in pairs
 
 

@@ -363,7 +363,10 @@ def test_an_unchanged_quote_says_it_has_no_corrections(client):
 
 
 def test_rivalries_list_shows_scores_and_the_rivalries_in_the_data(client, kerr):
+    assert "has been counted yet" in html(client, "/rivalries/")
+    call_command("count_pairs", stdout=io.StringIO())
     body = html(client, "/rivalries/")
+    assert "Counted <time" in body
     assert "Josh Kerr ahead in 2 of 4 meetings, Jakob Ingebrigtsen in 2." in body
     in_the_data = body.split('id="data-heading"')[1]
     # Kerr and Ingebrigtsen have a page; the pairs with Nuguse (2 meetings each) do not.

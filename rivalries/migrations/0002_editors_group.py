@@ -35,6 +35,8 @@ def editor_codenames(apps):
     wanted = []
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
+            if not model._meta.default_permissions:  # derived data nobody edits (BusyPair)
+                continue
             name = model._meta.model_name
             actions = ("view",) if name.startswith("historical") else ACTIONS
             wanted += [(label, f"{action}_{name}") for action in actions]

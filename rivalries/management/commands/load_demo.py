@@ -20,6 +20,7 @@ from athletes.models import Athlete, AthleteAlias
 from athletes.text import fold
 from rivalries.dates import PreciseDate
 from rivalries.importing import import_quotes
+from rivalries.lists import count_in_the_data
 from rivalries.models import Moment, Rivalry, Source
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             results = checked(import_results(DEMO_DIR / "results.csv", filename="results.csv"))
             quotes = checked(import_quotes(DEMO_DIR / "quotes.csv", filename="quotes.csv"))
             story = load_story(DEMO_DIR / "rivalry.json")
+            pairs = count_in_the_data()
         self.stdout.write(
             f"athletes.csv: athletes {describe(athletes)}; aliases {describe(aliases)}"
         )
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             "rivalry.json: "
             + "; ".join(f"{kind} {describe(counts)}" for kind, counts in story.items())
         )
+        self.stdout.write(f"rivalries in the data: {pairs} pairs counted")
 
 
 def checked(report: ImportReport) -> ImportReport:
