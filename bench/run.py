@@ -5,14 +5,16 @@ quotes, 200 rivalries; L: ten times M; ``--quick`` runs only M and L, shrunk twe
 shorter loops and a 20,000-row import), it:
 
 1. makes a scratch PostgreSQL database (``rivalries_bench_<size>``) from a migrated template
-   and fills it: S with ``load_demo``, M and L with ``bench.generate`` (COPY);
+   and fills it: S with ``load_demo``, M and L with ``bench.generate`` (COPY) and then
+   ``manage.py count_pairs``;
 2. serves it with gunicorn (``gunicorn.conf.py``), whitenoise, the psycopg pool and Redis
    (database 15 of the local Redis, flushed first), DEBUG off, settings from the environment
    (``bench.settings`` adds a trivial view and a ``Server-Timing`` header);
 3. measures each page from this process: SQL queries, gzip-compressed bytes, server time
    p50/p95 (sequential requests) and requests per second (``wrk``, 8 connections), uncached
    (every request carries a unique ``_bust`` parameter, so it misses the page cache and
-   renders) and cached (the same URL again and again: page cache hits).
+   renders) and cached (the same URL again and again: page cache hits); then every other
+   public page uncached, a few requests each, so that none can grow unseen.
 
 The ceiling is a trivial Django view (the whole middleware stack, no cache lookup, no query)
 and a static file on the same server; the trivial view is measured again right after each page,
@@ -109,6 +111,8 @@ class Run:
     rss_mb: dict[str, float] = field(default_factory=dict)
     imported: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    other_pages: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Every other public page: label -> size -> median uncached server time (ms)."""
 
 
 def log(message: str) -> None:
@@ -189,6 +193,11 @@ def fill(size: str, scale: float | None, database: str, run: Run) -> None:
             connection.execute("VACUUM ANALYZE")
     else:
         run.counts[size] = generate(dsn(database), scale).counts
+        counting = time.perf_counter()
+        manage("count_pairs", database=database)  # load_demo counts the demo's itself
+        run.notes.append(
+            f"size {size}: manage.py count_pairs took {time.perf_counter() - counting:.1f} s"
+        )
     log(f"size {size}: data ready in {time.perf_counter() - started:.1f} s")
 
 
@@ -470,6 +479,7 @@ def measure_size(size: str, scale: float | None, run: Run, *, keep: bool) -> Non
                         html_bytes_gz=html_gz,
                     )
                 )
+        sweep(port, size, database, targets, run)
         run.first_visit = first_visit(port, pages["timeline"][0], run)
         run.rss_mb[size] = max(server.worker_rss_mb(), default=0.0)
     if not keep:
@@ -488,6 +498,41 @@ def deep_cursor(port: int, rivalry: str, max_pages: int = 10) -> str | None:
         path = following
         cursor = re.search(r"cursor=([^&]+)", following).group(1)
     return cursor
+
+
+def other_pages(database: str, targets: Targets) -> dict[str, str]:
+    """Every public page the table does not time, so that none can grow unseen."""
+    with psycopg.connect(dsn(database)) as connection:
+        (quote_id,) = connection.execute("SELECT max(id) FROM rivalries_quote").fetchone()
+    pages = {
+        "home": "/",
+        "rivalries": "/rivalries/",
+        "feed": f"/rivalries/{targets.rivalry}/feed/",
+        "athletes": "/athletes/",
+        "athletes B": "/athletes/?letter=B",
+        "quote": f"/quotes/{quote_id}/",
+        "timelinejs": f"/api/v1/rivalries/{targets.rivalry}/timeline/?format=timelinejs",
+        "sitemap": "/sitemap.xml",
+        "sitemap athletes": "/sitemap-athletes.xml",
+        "404": "/no-such-page/",
+    }
+    if quote_id is None:
+        del pages["quote"]
+    return pages
+
+
+def sweep(port: int, size: str, database: str, targets: Targets, run: Run) -> None:
+    """The median server time of each other page, uncached (a few requests each)."""
+    count = 3 if run.plan.quick else 7
+    for label, path in other_pages(database, targets).items():
+        durations = []
+        for number in range(count):
+            response = fetch(port, bust(path, f"sweep-{number}"))
+            if response.status not in (200, 404):
+                raise RuntimeError(f"GET {path} answered {response.status}")
+            timing = re.search(r"dur=([0-9.]+)", response.headers.get("server-timing", ""))
+            durations.append(float(timing.group(1)))
+        run.other_pages.setdefault(label, {})[size] = round(statistics.median(durations), 1)
 
 
 def measure_trivial(port: int, plan: Plan) -> float:
@@ -582,6 +627,7 @@ def results_json(run: Run, started: datetime.datetime) -> dict[str, Any]:
         "first_visit_bytes_gz": sum(run.first_visit.values()),
         "import_rows_per_s": run.imported.get("rows_per_s", 0.0),
         "worker_rss_mb": max(run.rss_mb.values(), default=0.0),
+        "other_pages_ms": run.other_pages,
     }
 
 
@@ -632,6 +678,16 @@ def table(result: dict[str, Any], run: Run) -> str:
         + ", ".join(f"{size} {mb:.0f} MB" for size, mb in run.rss_mb.items())
         + " (largest worker)",
     ]
+    sizes = list(run.plan.scales)
+    lines.append(
+        "other pages, uncached median ("
+        + "/".join(sizes)
+        + " ms): "
+        + ", ".join(
+            f"{label} " + "/".join(f"{times.get(size, 0):.0f}" for size in sizes)
+            for label, times in result["other_pages_ms"].items()
+        )
+    )
     for size, counts in run.counts.items():
         lines.append(
             f"size {size}: "
