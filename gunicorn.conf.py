@@ -19,6 +19,15 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() *
 worker_class = "sync"
 # Load the app once in the master: workers start fast and share its memory pages.
 preload_app = True
+
+
+def when_ready(server) -> None:
+    """In the master, before the workers fork: build what their first request would."""
+    from rivalries.warmup import warm
+
+    warm()
+
+
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
