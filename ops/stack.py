@@ -205,6 +205,18 @@ class Site:
             start_new_session=True,
         )
         wait_until(lambda: self.status("/healthz") == 200, 60, "gunicorn did not answer")
+        # The first worker answers while the master may still be forking the others: wait
+        # until the set of workers holds still, so that "the same workers at the end" compares
+        # with all of them.
+        seen = {"pids": self.worker_pids(), "since": time.monotonic()}
+
+        def settled() -> bool:
+            pids = self.worker_pids()
+            if pids != seen["pids"]:
+                seen.update(pids=pids, since=time.monotonic())
+            return time.monotonic() - seen["since"] >= 1.0
+
+        wait_until(settled, 30, "gunicorn's workers did not all start")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
