@@ -425,9 +425,12 @@ def measure_size(size: str, scale: float | None, run: Run, *, keep: bool) -> Non
             if status != 200:
                 run.notes.append(f"size {size}: {name} {path} answered {status}: skipped")
                 del pages[name]
-        # Warm every worker: code paths, templates, pool connections.
+        # Warm every worker: code paths, pool connections, each new PostgreSQL backend's
+        # catalogue. Three requests a worker, as the workers take them in no set order: with
+        # fewer, a worker's first request of a page (120 ms at L, then 30) fell among QUICK's
+        # twenty timed ones and became their p95.
         for path, headers in pages.values():
-            server_times(port, path, headers=headers, uncached=True, count=6, max_seconds=3)
+            server_times(port, path, headers=headers, uncached=True, count=15, max_seconds=5)
         run.static_rps.append(measure_static(port, pages["timeline"][0], plan))
         run.trivial_rps.append(measure_trivial(port, plan))
         for name, (path, headers) in pages.items():
