@@ -301,9 +301,6 @@ MEETING_STATUSES = (ResultStatus.FINISHED, ResultStatus.DNF, ResultStatus.DQ)
 
 
 class ResultQuerySet(models.QuerySet):
-    def for_display(self) -> ResultQuerySet:
-        return self.select_related("athlete", "race__meet", "race__event")
-
     def in_finishing_order(self) -> ResultQuerySet:
         """Finishers by place, then DNF, DQ, DNS and entries (NULL places last on every DB)."""
         return self.order_by(models.F("place").asc(nulls_last=True), "status", "id")
