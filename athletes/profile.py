@@ -68,7 +68,6 @@ class CareerResult:
     meet: str
     indoor: bool
     race_name: str
-    event: Event
     round: str
     round_number: int | None
     place: int | None
@@ -76,6 +75,7 @@ class CareerResult:
     status: str
     flags: str
     note: str
+    event: Event
 
     @property
     def title(self) -> str:
@@ -120,9 +120,14 @@ class Best:
 
 _CAREER_COLUMNS = (
     "race_id", "race__date", "race__meet__name", "race__meet__indoor", "race__name",
-    "race__event_id", "race__round", "race__round_number", "place", "time_ms", "status",
-    "flags", "note", "race__event__name", "race__event__slug", "race__event__distance_m",
+    "race__round", "race__round_number", "place", "time_ms", "status", "flags", "note",
 )  # fmt: skip
+_EVENT_COLUMNS = (
+    "race__event_id",
+    "race__event__name",
+    "race__event__slug",
+    "race__event__distance_m",
+)
 
 
 class Career:
@@ -138,20 +143,17 @@ class Career:
 
     @classmethod
     def of(cls, athlete: Athlete) -> Career:
-        rows = Result.objects.filter(
-            athlete=athlete, race__status=Race.Status.OFFICIAL
-        ).values_list(*_CAREER_COLUMNS)
-        events: dict[int, Event] = {}
+        rows = (
+            Result.objects.filter(athlete=athlete, race__status=Race.Status.OFFICIAL)
+            .values_list(*_CAREER_COLUMNS, *_EVENT_COLUMNS)
+            .order_by("-race__date", "-race_id")
+        )
+        events: dict[int, Event] = {}  # one object per event, shared by its results
         results = []
-        for *columns, event_name, event_slug, distance_m in rows.order_by():
-            event_id = columns[5]
+        for *columns, event_id, name, slug, distance_m in rows:
             if event_id not in events:
-                events[event_id] = Event(
-                    id=event_id, name=event_name, slug=event_slug, distance_m=distance_m
-                )
-            columns[5] = events[event_id]
-            results.append(CareerResult(*columns))
-        results.sort(key=lambda result: (result.date, result.race_id), reverse=True)
+                events[event_id] = Event(id=event_id, name=name, slug=slug, distance_m=distance_m)
+            results.append(CareerResult(*columns, event=events[event_id]))
         return cls(results)
 
     def results(self, filters: ResultFilters = ResultFilters()) -> list[CareerResult]:
