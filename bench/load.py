@@ -71,8 +71,10 @@ def server_times(
     uncached: bool,
     count: int,
     max_seconds: float,
+    statuses: tuple[int, ...] = (200,),
 ) -> Times:
-    """``count`` sequential requests (fewer if ``max_seconds`` runs out), one connection each."""
+    """``count`` sequential requests (fewer if ``max_seconds`` runs out), one connection each;
+    an answer with another status than ``statuses`` is an error."""
     run = uuid.uuid4().hex[:8]
     durations: list[float] = []
     hits = 0
@@ -84,7 +86,7 @@ def server_times(
             break
         target = bust(path, f"{run}-{number}") if uncached else path
         response = fetch(port, target, headers)
-        if response.status != 200:
+        if response.status not in statuses:
             raise RuntimeError(f"GET {target} answered {response.status}")
         match = _DURATION.search(response.headers.get("server-timing", ""))
         if match is None:

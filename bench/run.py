@@ -534,14 +534,10 @@ def sweep(port: int, size: str, database: str, targets: Targets, run: Run) -> No
     """The median server time of each other page, uncached (a few requests each)."""
     count = 3 if run.plan.quick else 7
     for label, path in other_pages(database, targets).items():
-        durations = []
-        for number in range(count):
-            response = fetch(port, bust(path, f"sweep-{number}"))
-            if response.status not in (200, 404):
-                raise RuntimeError(f"GET {path} answered {response.status}")
-            timing = re.search(r"dur=([0-9.]+)", response.headers.get("server-timing", ""))
-            durations.append(float(timing.group(1)))
-        run.other_pages.setdefault(label, {})[size] = round(statistics.median(durations), 1)
+        times = server_times(
+            port, path, uncached=True, count=count, max_seconds=10, statuses=(200, 404)
+        )
+        run.other_pages.setdefault(label, {})[size] = times.p50_ms
 
 
 def measure_trivial(port: int, plan: Plan) -> float:
