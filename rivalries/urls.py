@@ -31,7 +31,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("favicon.ico", views.favicon),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/h2h/<slug:slug_a>/<slug:slug_b>/", athlete_api.head_to_head_api, name="api-h2h"),
     path(

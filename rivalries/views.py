@@ -1,12 +1,14 @@
+import functools
 from dataclasses import replace
 from itertools import combinations
+from pathlib import Path
 from urllib.parse import urlencode
 
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -229,8 +231,13 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and crawlers ask for /favicon.ico whatever a page links to (a text file or a
-    feed links to nothing): the icon, rather than a 404 page that searches the athletes."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    feed links to nothing): the icon itself, rather than a 404 page that searches athletes."""
+    return HttpResponse(_favicon_svg(), content_type="image/svg+xml")
+
+
+@functools.cache
+def _favicon_svg() -> bytes:
+    return Path(finders.find("img/favicon.svg")).read_bytes()
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

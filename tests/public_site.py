@@ -131,6 +131,7 @@ def public_urls(world: World) -> dict[str, str]:
         "sitemap": "/sitemap.xml",
         "sitemap-section": "/sitemap-athletes.xml",
         "robots": "/robots.txt",
+        "favicon": "/favicon.ico",
         "healthz": "/healthz",
         "api-h2h": f"/api/v1/h2h/{a}/{b}/",
         "api-rivalry-timeline": f"/api/v1/rivalries/{rivalry}/timeline/",

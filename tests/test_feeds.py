@@ -132,10 +132,9 @@ def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client):
     assert not response.cookies
 
 
-def test_favicon_ico_goes_to_the_icon_without_a_query(client, django_assert_num_queries):
+def test_favicon_ico_is_the_sites_icon_without_a_query(client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/favicon.ico")
-    assert response.status_code == 301
-    assert response["Location"].startswith("/static/img/favicon")
-    assert response["Location"].endswith(".svg")
-    assert client.get(response["Location"]).status_code == 200
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
