@@ -3,9 +3,13 @@
 Accepted input is ``[[h:]m]m:ss[.f{1,3}]`` or ``ss[.f{1,3}]``: "3:45.34", "3:29.379",
 "12:44.78", "1:02:03.4", "47.10". Display rounds *up* to the hundredth, as athletics does for
 fully-automatic times read to the thousandth (3:29.371 is shown as 3:29.38).
+
+A hand-timed mark ends in ``h`` and is read to tenths ("3:30.2h", "10.0h"): it is kept with its
+``hand_timed`` flag and shown as written, never padded to hundredths it was not read to.
 """
 
 import re
+from typing import NamedTuple
 
 _MARK = re.compile(
     r"""
@@ -21,13 +25,37 @@ class MarkError(ValueError):
     """A mark that cannot be read; the message quotes the input."""
 
 
+class Mark(NamedTuple):
+    """A mark as read: its time, and whether it was taken by hand (to tenths)."""
+
+    time_ms: int
+    hand_timed: bool = False
+
+
 def parse(text: str) -> int:
-    """Read a mark such as "3:45.34" and return it in integer milliseconds."""
+    """Read a mark such as "3:45.34" (or "3:30.2h") and return it in integer milliseconds."""
+    return read(text).time_ms
+
+
+def read(text: str) -> Mark:
+    """Read a mark, fully automatic ("3:45.34") or hand-timed ("3:30.2h", tenths only)."""
     if not isinstance(text, str):
         raise MarkError(f"{text!r} is not a time: a mark is text such as '3:45.34'")
     raw = text.strip()
     if not raw:
         raise MarkError("'' is not a time: the mark is empty")
+    hand_timed = raw[-1] in "hH"
+    if hand_timed:
+        raw = raw[:-1].rstrip()
+        fraction = raw.rpartition(".")[2] if "." in raw else ""
+        if len(fraction) != 1 or not fraction.isdigit():
+            raise MarkError(
+                f"'{text}' is not a time: a hand-timed mark is read to tenths, e.g. '3:30.2h'"
+            )
+    return Mark(_millis(text, raw), hand_timed)
+
+
+def _millis(text: str, raw: str) -> int:
     match = _MARK.fullmatch(raw)
     if match is None:
         raise MarkError(f"'{text}' is not a time: {_why_not(raw)}")
@@ -65,16 +93,24 @@ def _why_not(raw: str) -> str:
     return "more than one decimal point"
 
 
-def format(millis: int) -> str:
-    """Show integer milliseconds as athletics does: "3:45.34", "12:44.78", "1:02:03.40"."""
+def format(millis: int, hand_timed: bool = False) -> str:
+    """Show integer milliseconds as athletics does: "3:45.34", "12:44.78", "1:02:03.40";
+    a hand-timed mark to tenths, as written: "3:30.2h"."""
     if millis is None or millis < 0:
         raise ValueError(f"{millis!r} is not a mark in milliseconds")
+    if hand_timed:
+        tenths = -(-millis // 100)
+        return _clock(tenths // 10, f"{tenths % 10}") + "h"
     hundredths = -(-millis // 10)  # round up: 3:29.371 shows as 3:29.38
-    seconds, hundredths = divmod(hundredths, 100)
+    return _clock(hundredths // 100, f"{hundredths % 100:02d}")
+
+
+def _clock(whole_seconds: int, fraction: str) -> str:
+    seconds = whole_seconds
     minutes, seconds = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}.{hundredths:02d}"
+        return f"{hours}:{minutes:02d}:{seconds:02d}.{fraction}"
     if minutes:
-        return f"{minutes}:{seconds:02d}.{hundredths:02d}"
-    return f"{seconds}.{hundredths:02d}"
+        return f"{minutes}:{seconds:02d}.{fraction}"
+    return f"{seconds}.{fraction}"

@@ -311,11 +311,22 @@ class Result(models.Model):
     athlete = models.ForeignKey(Athlete, on_delete=models.PROTECT, related_name="results")
     place = models.PositiveSmallIntegerField(null=True, blank=True)
     time_ms = models.PositiveIntegerField(null=True, blank=True, verbose_name="time (ms)")
+    # Database defaults too: bulk loaders (COPY) that name only the older columns keep working.
+    hand_timed = models.BooleanField(
+        default=False, db_default=False, help_text="Read to tenths by hand, written 3:30.2h"
+    )
     status = models.CharField(
         max_length=8, choices=ResultStatus.choices, default=ResultStatus.FINISHED
     )
     flags = models.CharField(max_length=40, blank=True, help_text="WR WL AR NR PB SB OR CR MR DLR")
     note = models.CharField(max_length=200, blank=True)
+    source_url = models.URLField(
+        max_length=500,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="This result's own source, when it is not the race's",
+    )
 
     objects = ResultQuerySet.as_manager()
     history = HistoricalRecords()
@@ -353,7 +364,7 @@ class Result(models.Model):
 
     @property
     def time(self) -> str:
-        return marks.format(self.time_ms) if self.time_ms is not None else ""
+        return marks.format(self.time_ms, self.hand_timed) if self.time_ms is not None else ""
 
     @property
     def mark_display(self) -> str:

@@ -108,3 +108,61 @@ def test_parse_then_format_round_trips_the_text(millis):
 @given(st.integers(min_value=1, max_value=10_000_000))
 def test_format_never_shows_less_than_the_time_run(millis):
     assert marks.parse(marks.format(millis)) >= millis > marks.parse(marks.format(millis)) - 10
+
+
+@pytest.mark.parametrize(
+    ("text", "millis"),
+    [
+        ("3:30.2h", 210_200),
+        ("3:30.2H", 210_200),
+        ("10.0h", 10_000),
+        ("13:24.2h", 804_200),
+        ("1:02:03.4h", 3_723_400),
+        (" 3:58.0h ", 238_000),
+    ],
+)
+def test_read_keeps_a_hand_timed_mark_and_its_flag(text, millis):
+    assert marks.read(text) == marks.Mark(millis, hand_timed=True)
+    assert marks.parse(text) == millis
+
+
+def test_read_of_an_automatic_mark_is_not_hand_timed():
+    assert marks.read("3:29.379") == marks.Mark(209_379, hand_timed=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("3:30h", "a hand-timed mark is read to tenths"),
+        ("3:30.25h", "a hand-timed mark is read to tenths"),
+        ("3:30.h", "a hand-timed mark is read to tenths"),
+        ("h", "a hand-timed mark is read to tenths"),
+        ("3:60.2h", "seconds must be under 60"),
+        ("-3:30.2h", "a mark has no sign"),
+        ("3:30.2hh", "a hand-timed mark is read to tenths"),
+    ],
+)
+def test_read_rejects_bad_hand_timed_marks_quoting_them(text, reason):
+    with pytest.raises(MarkError) as error:
+        marks.read(text)
+    assert reason in str(error.value)
+    assert f"'{text}'" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("millis", "shown"),
+    [(210_200, "3:30.2h"), (10_000, "10.0h"), (804_200, "13:24.2h"), (3_723_400, "1:02:03.4h")],
+)
+def test_format_shows_a_hand_timed_mark_as_written(millis, shown):
+    assert marks.format(millis, hand_timed=True) == shown
+
+
+tenths_marks = st.integers(min_value=1, max_value=3 * 3600 * 10 - 1).map(lambda ds: ds * 100)
+
+
+@given(tenths_marks)
+def test_hand_timed_marks_round_trip_as_written(millis):
+    text = marks.format(millis, hand_timed=True)
+    assert text.endswith("h")
+    assert marks.read(text) == marks.Mark(millis, hand_timed=True)
+    assert marks.format(*marks.read(text)) == text
