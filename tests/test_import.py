@@ -503,15 +503,37 @@ def test_same_athlete_twice_in_one_race_is_an_error_on_the_second_row():
     assert "also on line 2" in error.message
 
 
-def test_rows_of_one_race_must_agree_on_its_date_and_source():
+def test_rows_of_one_race_must_agree_on_its_date():
     the_three()
-    text = BOWERMAN.replace(f"{PRE},2,", f"{PRE.replace('05-25', '05-26')},2,").replace(
-        f"3:46.22,,,{PRE_URL}", "3:46.22,,,https://example.com/other"
-    )
+    text = BOWERMAN.replace(f"{PRE},2,", f"{PRE.replace('05-25', '05-26')},2,")
     report = results(text)
-    assert [(e.line, e.column) for e in report.errors] == [(3, "date"), (4, "source_url")]
+    assert [(e.line, e.column, e.value) for e in report.errors] == [(3, "date", "2024-05-26")]
     assert "line 2 dates it 2024-05-25" in report.errors[0].message
-    assert f"line 2 gives {PRE_URL}" in report.errors[1].message
+
+
+def test_a_row_with_another_source_keeps_it_as_its_own():
+    """Real files read the top of a race from the official list and the rest from a report."""
+    the_three()
+    other = "https://example.com/report"
+    report = results(BOWERMAN.replace(f"3:46.22,,,{PRE_URL}", f"3:46.22,,,{other}"))
+    assert report.ok, report.summary()
+    race = Race.objects.get()
+    assert race.source_url == PRE_URL
+    own = dict(race.results.values_list("athlete__name", "source_url"))
+    assert own == {"Josh Kerr": "", "Jakob Ingebrigtsen": "", "Yared Nuguse": other}
+    again = results(BOWERMAN.replace(f"3:46.22,,,{PRE_URL}", f"3:46.22,,,{other}"))
+    assert not again.changed, again.summary()
+
+
+def test_a_race_takes_its_first_rows_source():
+    the_three()
+    other = "https://example.com/report"
+    text = BOWERMAN.replace(f"3:45.34,,WL NR,{PRE_URL}", f"3:45.34,,WL NR,{other}")
+    assert results(text).ok
+    race = Race.objects.get()
+    assert race.source_url == other
+    own = dict(race.results.values_list("athlete__name", "source_url"))
+    assert own == {"Josh Kerr": "", "Jakob Ingebrigtsen": PRE_URL, "Yared Nuguse": PRE_URL}
 
 
 def test_file_with_a_byte_order_mark_imports():
