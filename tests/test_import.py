@@ -1,5 +1,6 @@
 """The CSV import: what editors' messy files turn into, and what a bad file is told."""
 
+import csv
 import datetime
 import io
 from pathlib import Path
@@ -993,4 +994,44 @@ def test_real_results_file_with_one_broken_mark_writes_nothing_and_names_that_li
         .describe("real.csv")
         .startswith(f"real.csv:{number}: column 'mark': '3:29.3x' is not a time")
     )
+    assert everything() == (0, 0, 0, 0, 0, 0, 0)
+
+
+def test_real_results_read_from_several_sources_per_race_import_and_reimport():
+    """Real files are assembled: here every race's rows from the fourth down cite another page
+    (a news report) than its top three; each such result keeps its own source."""
+    lines = REAL.read_text(encoding="utf-8").splitlines(keepends=True)
+    header, rows = lines[0], list(csv.reader(lines[1:]))
+    place = header.split(",").index("place")
+
+    def from_the_report(row: list[str]) -> bool:
+        return not row[place] or int(row[place]) > 3
+
+    for row in rows:
+        if from_the_report(row):
+            row[-1] = f"https://example.org/report/{row[0]}"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    text = header + out.getvalue()
+    report = import_results_text(text, create_athletes=True, filename="assembled.csv")
+    assert report.ok, report.summary()
+    assert report.counts["results"].created == 124
+    own = Result.objects.exclude(source_url="")
+    assert own.count() == sum(1 for row in rows if from_the_report(row))
+    assert all(result.source_url != result.race.source_url for result in own)
+    assert not Race.objects.filter(source_url__startswith="https://example.org/report/").exists()
+    again = import_results_text(text, create_athletes=True, filename="assembled.csv")
+    assert again.ok
+    assert not again.changed, again.summary()
+
+
+def test_real_results_file_with_a_broken_mark_on_its_last_line_writes_nothing():
+    lines = REAL.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = lines[-1].split(",")
+    mark_column = lines[0].split(",").index("mark")
+    bad = last[mark_column][:-1] + "x"
+    last[mark_column] = bad
+    lines[-1] = ",".join(last)
+    report = import_results("".join(lines).encode("utf-8"), create_athletes=True, filename="r.csv")
+    assert [(e.line, e.column, e.value) for e in report.errors] == [(len(lines), "mark", bad)]
     assert everything() == (0, 0, 0, 0, 0, 0, 0)
