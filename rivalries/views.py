@@ -300,9 +300,5 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
     quotes = Quote.objects.published().for_display().select_related("race__meet", "race__event")
     quote = get_object_or_404(quotes, pk=quote_id)
-    context = {
-        "quote": quote,
-        "corrections": corrections(quote),
-        "share_url": request.build_absolute_uri(quote.get_absolute_url()),
-    }
+    context = {"quote": quote, "corrections": corrections(quote)}
     return render(request, "quotes/detail.html", context)

@@ -3,6 +3,7 @@
 import datetime
 import xml.etree.ElementTree as ET
 
+import feedparser
 import pytest
 
 from rivalries import feeds
@@ -56,8 +57,8 @@ def test_feed_has_the_rivalrys_races_and_quotes_newest_first(client, rivalry):
     items = feed.findall(f"{ATOM}entry")
     titles = [item.find(f"{ATOM}title").text for item in items]
     assert titles == [
-        "Prefontaine Classic: Bowerman Mile",
-        "Jakob Ingebrigtsen: “He would win 98 out of 100”",
+        "Prefontaine Classic: Bowerman Mile, 25 May 2024",
+        "Jakob Ingebrigtsen: “He would win 98 out of 100” (Feb 2024)",
     ]
     race = items[0]
     assert race.find(f"{ATOM}link").get("href").startswith("http://testserver/races/")
@@ -69,6 +70,87 @@ def test_feed_has_the_rivalrys_races_and_quotes_newest_first(client, rivalry):
     quote = items[1]
     assert quote.find(f"{ATOM}author/{ATOM}name").text == "Jakob Ingebrigtsen"
     assert "Feb 2024" in quote.find(f"{ATOM}summary").text
+
+
+def test_feed_is_valid_atom_and_reads_without_bozo(client, rivalry):
+    """RFC 4287, 4.1.1 and 4.1.2: the elements a feed and each entry must have."""
+    feed = entries(client)
+    for required in ("id", "title", "updated"):
+        assert feed.find(f"{ATOM}{required}").text, required
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == "Rivalries"
+    self_link = feed.find(f"{ATOM}link[@rel='self']")
+    assert self_link.get("href") == "http://testserver/rivalries/kerr-vs-ingebrigtsen/feed/"
+    ids = []
+    for entry in feed.findall(f"{ATOM}entry"):
+        for required in ("id", "title", "updated"):
+            assert entry.find(f"{ATOM}{required}").text, required
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("http://")
+        assert entry.find(f"{ATOM}summary").get("type") == "html"
+        ids.append(entry.find(f"{ATOM}id").text)
+    assert len(set(ids)) == len(ids) == 2
+
+    parsed = feedparser.parse(client.get("/rivalries/kerr-vs-ingebrigtsen/feed/").content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.author == "Rivalries"
+    assert len({entry.title for entry in parsed.entries}) == len(parsed.entries) == 2
+
+
+def test_entries_of_the_same_meet_in_two_years_have_distinct_titles(client, rivalry):
+    kerr, jakob = rivalry.members.all()
+    for year in (2021, 2024):
+        games = MeetFactory(name="Olympic Games", start_date=datetime.date(year, 8, 7))
+        race = RaceFactory(name="1500m", meet=games)
+        ResultFactory(race=race, athlete=kerr, place=1)
+        ResultFactory(race=race, athlete=jakob, place=2)
+    titles = [entry.title for entry in feedparser.parse(entries_bytes(client)).entries]
+    olympic = [title for title in titles if title.startswith("Olympic Games")]
+    assert olympic == ["Olympic Games: 1500m, 7 Aug 2024", "Olympic Games: 1500m, 7 Aug 2021"]
+
+
+def test_a_paraphrase_entry_is_reported_speech_and_not_authored_by_the_athlete(client, rivalry):
+    kerr, jakob = (rivalry.members.get(name=name) for name in ("Josh Kerr", "Jakob Ingebrigtsen"))
+    QuoteFactory(
+        speaker=jakob, about=[kerr], text="He could beat Kerr blindfolded.", is_paraphrase=True,
+        said_on=datetime.date(2024, 7, 1), source__publisher="Dagbladet",
+    )  # fmt: skip
+    entry = feedparser.parse(entries_bytes(client)).entries[0]
+    assert entry.title == (
+        "Paraphrase of Jakob Ingebrigtsen: He could beat Kerr blindfolded. (1 Jul 2024)"
+    )
+    assert entry.author == "Dagbladet"
+    assert "Paraphrase: He could beat Kerr blindfolded." in entry.summary
+    assert "“" not in entry.title + entry.summary
+
+
+HOSTILE = "<img src=x onerror=alert(1)> & <script>alert(2)</script>"
+
+
+def test_feed_text_is_escaped_so_a_reader_shows_it_as_text(client, rivalry):
+    """Issue 14: stored markup must reach a feed reader as text, never as live HTML."""
+    kerr, jakob = rivalry.members.all()
+    QuoteFactory(speaker=jakob, about=[kerr], text=HOSTILE, said_on=datetime.date(2024, 7, 1))
+    feed = entries(client)
+    summary = feed.find(f"{ATOM}entry/{ATOM}summary")
+    assert summary.get("type") == "html"
+    # What a reader renders as HTML: the markup arrives escaped, so it shows as text.
+    assert "&lt;img src=x onerror=alert(1)&gt;" in summary.text
+    assert "<img" not in summary.text
+    assert "<script" not in summary.text
+    parsed = feedparser.parse(entries_bytes(client), sanitize_html=False)
+    assert "<img" not in parsed.entries[0].summary
+
+
+def test_feed_links_use_the_site_url_not_the_host_header(client, rivalry, settings):
+    settings.SITE_URL = "https://rivalries.example"
+    settings.ALLOWED_HOSTS = ["*"]
+    response = client.get("/rivalries/kerr-vs-ingebrigtsen/feed/", HTTP_HOST="evil.example")
+    assert b"evil.example" not in response.content
+    feed = ET.fromstring(response.content)
+    assert feed.find(f"{ATOM}entry/{ATOM}link").get("href").startswith("https://rivalries.example/")
+
+
+def entries_bytes(client, slug="kerr-vs-ingebrigtsen") -> bytes:
+    return client.get(f"/rivalries/{slug}/feed/").content
 
 
 def test_feed_is_limited(client, rivalry, django_assert_max_num_queries):
@@ -93,6 +175,11 @@ def test_feed_of_an_unknown_or_draft_rivalry_is_404(client):
 def test_rivalry_pages_link_to_their_feed(client, rivalry):
     assert (
         'href="/rivalries/kerr-vs-ingebrigtsen/feed/"' in client.get("/rivalries/").content.decode()
+    )
+    page = client.get("/rivalries/kerr-vs-ingebrigtsen/").content.decode()
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Kerr vs Ingebrigtsen | Rivalries"'
+        ' href="http://testserver/rivalries/kerr-vs-ingebrigtsen/feed/">' in page
     )
 
 

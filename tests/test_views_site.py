@@ -324,7 +324,10 @@ def test_quote_page_has_provenance_and_sharing_tags(client):
     assert (
         '<meta property="og:title" content="Jakob Ingebrigtsen (paraphrased), 24 May 2024">' in body
     )
-    assert '<meta property="og:description" content="“He is just next in line” (NRK)">' in body
+    assert (
+        '<meta property="og:description" content="Paraphrase: He is just next in line'
+        ' (NRK, not Jakob Ingebrigtsen&#x27;s own words)">' in body
+    )
     assert f'<meta property="og:url" content="http://testserver/quotes/{quote.pk}/">' in body
     assert '<meta name="twitter:card" content="summary">' in body
     assert 'lang="no"' in body
