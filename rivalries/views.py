@@ -23,7 +23,9 @@ from athletes.search import clean_query, find_athletes
 from rivalries import lists, timeline
 from rivalries import search as site_search
 from rivalries.corrections import corrections
+from rivalries.embeds import embed_context
 from rivalries.models import Quote, Rivalry, Timing
+from rivalries.origin import absolute
 from rivalries.timeline import TimelineFilterError, TimelineFilters
 
 
@@ -165,6 +167,7 @@ def head_to_head(request: HttpRequest, slug_a: str, slug_b: str) -> HttpResponse
         "score": {"a": a, "b": b, "tally": h2h.overall},
         "quotes": Quote.objects.published().for_display().between(a, b).order_by("-said_on", "-id"),
         "json_url": reverse("api-h2h", args=[a.slug, b.slug]) + query(),
+        **embed_context(request, "h2h", a.slug, b.slug, title=f"{a.name} vs {b.name}"),
     }
     return render(request, "athletes/h2h.html", context)
 
@@ -223,7 +226,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Allow: /",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute(request, reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -292,6 +295,7 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "years": sorted(years),
         "kind_choices": [("race", "Races"), ("quote", "Quotes"), ("moment", "Moments")],
         "chosen_kinds": () if filters.kinds == timeline.KINDS else filters.kinds,
+        **embed_context(request, "rivalry", rivalry.slug, title=rivalry.title),
     }
     return render(request, "rivalries/detail.html", context)
 

@@ -6,7 +6,9 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
+from athletes.models import BusyPair
 from rivalries import feeds
+from rivalries.models import Quote
 from tests.factories import (
     AthleteFactory,
     MeetFactory,
@@ -190,8 +192,9 @@ def test_sitemap_lists_every_kind_of_page(client, rivalry):
     sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
     assert sections == [
         f"http://testserver/sitemap-{name}.xml"
-        for name in ("pages", "rivalries", "athletes", "races", "quotes")
+        for name in ("pages", "rivalries", "athletes", "races", "quotes", "h2h")
     ]
+    assert [day.text for day in index.iter(f"{SITEMAP}lastmod")][:1] == ["2024-06-01"]
     urls = set()
     for section in sections:
         response = client.get(section.removeprefix("http://testserver"))
@@ -204,7 +207,46 @@ def test_sitemap_lists_every_kind_of_page(client, rivalry):
     assert any(url.startswith("http://testserver/races/") for url in urls)
     assert any(url.startswith("http://testserver/quotes/") for url in urls)
     assert f"http://testserver/rivalries/{draft.slug}/" not in urls
+    assert "http://testserver/h2h/josh-kerr/vs/jakob-ingebrigtsen/" in urls
     assert f"http://testserver/quotes/{unpublished.pk}/" not in urls
+
+
+def test_sitemap_lastmod_comes_from_the_data_and_busy_pairs_are_listed(client, rivalry):
+    bol, warholm = AthleteFactory(name="Femke Bol"), AthleteFactory(name="Karsten Warholm")
+    BusyPair.objects.create(
+        a=bol, b=warholm, meetings=9, a_ahead=5, b_ahead=4, ties=0, no_decision=0,
+        counted_at=datetime.datetime(2025, 1, 2, 3, 4, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    quote = Quote.objects.get(text="He would win 98 out of 100")
+    quote.text = "He would win 98 out of 100 races"  # an edit: history records its day
+    quote.save()
+
+    def lastmods(section: str) -> dict[str, str]:
+        tree = ET.fromstring(client.get(f"/sitemap-{section}.xml").content)
+        return {
+            url.findtext(f"{SITEMAP}loc").removeprefix("http://testserver"): url.findtext(
+                f"{SITEMAP}lastmod"
+            )
+            for url in tree.iter(f"{SITEMAP}url")
+        }
+
+    assert lastmods("athletes")["/athletes/josh-kerr/"] == "2024-06-01"  # his newest race
+    assert lastmods("rivalries")["/rivalries/kerr-vs-ingebrigtsen/"] == "2024-06-01"
+    races = lastmods("races")
+    assert sorted(races.values()) == ["2024-05-25", "2024-06-01"]
+    assert lastmods("quotes")[f"/quotes/{quote.pk}/"] == datetime.date.today().isoformat()
+    pairs = lastmods("h2h")
+    assert pairs["/h2h/josh-kerr/vs/jakob-ingebrigtsen/"] == "2024-06-01"
+    assert pairs[f"/h2h/{bol.slug}/vs/{warholm.slug}/"] == "2025-01-02"
+
+
+def test_sitemap_and_robots_use_the_site_url_not_the_host_header(client, rivalry, settings):
+    settings.SITE_URL = "https://rivalries.example"
+    settings.ALLOWED_HOSTS = ["*"]
+    for url in ("/sitemap.xml", "/sitemap-rivalries.xml", "/robots.txt"):
+        body = client.get(url, HTTP_HOST="evil.example").content.decode()
+        assert "evil.example" not in body, url
+        assert "https://rivalries.example/" in body, url
 
 
 def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client):

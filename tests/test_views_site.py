@@ -454,6 +454,7 @@ def populate(start: int, size: int) -> dict[str, object]:
                              text=f"Runner {number} is not on my level")  # fmt: skip
         QuoteFactory(speaker=b, about=[a], text=f"Answer number {number}")
         first.setdefault("athlete", a)
+        first.setdefault("rival", b)
         first.setdefault("race", race)
         first.setdefault("quote", quote)
         first.setdefault("rivalry", Rivalry.objects.get(title=f"Rivalry {number}"))
@@ -475,6 +476,10 @@ def pages(first) -> dict[str, str]:
         "/search/?q=Runnr": "search",
         "/sitemap.xml": "sitemap",
         "/sitemap-athletes.xml": "sitemap section",
+        "/sitemap-h2h.xml": "sitemap of pairs",
+        f"/embed/h2h/{first['athlete'].slug}/vs/{first['rival'].slug}/": "embed",
+        f"/embed/rivalries/{first['rivalry'].slug}/": "embed",
+        f"/oembed?url=http://testserver/rivalries/{first['rivalry'].slug}/": "oembed",
         "/robots.txt": "robots",
         "/no-such-page/": "404",
     }
@@ -490,8 +495,11 @@ MAX_QUERIES = {
     "race": 4,
     "quote": 3,
     "search": 7,
-    "sitemap": 4,
+    "sitemap": 12,  # a count and a newest date per section
     "sitemap section": 2,
+    "sitemap of pairs": 3,
+    "embed": 5,
+    "oembed": 2,
     "robots": 0,
     "404": 5,
 }
