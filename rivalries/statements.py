@@ -97,13 +97,20 @@ def feed_author(statement: Statement) -> str | None:
     return statement.source.publisher if statement.source is not None else None
 
 
-def html(statement: Statement) -> SafeString:
-    """The statement as escaped HTML for TimelineJS: a ``<blockquote>`` only for a quote."""
+def html(statement: Statement, words: str | None = None, lang: str = "") -> SafeString:
+    """The statement as escaped HTML, for the pages and TimelineJS: a ``<blockquote>`` only for
+    a quote; a paraphrase is a paragraph that starts with its marker. ``words`` defaults to
+    the original text; ``lang`` marks the words' language when it is not the page's."""
+    shown = statement.text if words is None else words
+    lang_attribute = format_html(' lang="{}"', lang) if lang else ""
     if statement.is_paraphrase:
         return format_html(
-            '<p class="paraphrase"><strong>{}</strong> {}</p>', MARKER, statement.text
+            '<p class="reported"{}><span class="paraphrase" lang="en">{}</span> {}</p>',
+            lang_attribute,
+            MARKER,
+            shown,
         )
-    return format_html("<blockquote>{}</blockquote>", statement.text)
+    return format_html("<blockquote{}>{}</blockquote>", lang_attribute, shown)
 
 
 @dataclass(frozen=True)

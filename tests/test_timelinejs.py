@@ -127,7 +127,10 @@ def test_a_paraphrase_is_reported_speech_in_timelinejs(client, rivalry):
     )  # fmt: skip
     event = client.get(API, {"format": "timelinejs"}).json()["events"][-1]
     assert event["text"]["headline"] == "Paraphrase of Jakob Ingebrigtsen on Josh Kerr"
-    assert "<strong>Paraphrase:</strong> He could beat Kerr blindfolded." in event["text"]["text"]
+    assert (
+        '<span class="paraphrase" lang="en">Paraphrase:</span> He could beat Kerr blindfolded.'
+        in event["text"]["text"]
+    )
     assert "<blockquote>" not in event["text"]["text"]
     assert "“" not in event["text"]["text"]
 

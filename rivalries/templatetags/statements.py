@@ -1,6 +1,7 @@
 """``{% load statements %}``: a quote or paraphrase written as rivalries.statements decides."""
 
 from django import template
+from django.utils.safestring import SafeString
 
 from rivalries import statements
 
@@ -23,3 +24,11 @@ def statement_description(statement: statements.Statement, length: int = 200) ->
 def statement_plain(statement: statements.Statement, length: int | None = None) -> str:
     """The words alone, in quotation marks or after the paraphrase marker."""
     return statements.plain(statement, length)
+
+
+@register.simple_tag
+def statement_html(
+    statement: statements.Statement, words: str | None = None, lang: str = ""
+) -> SafeString:
+    """``{% statement_html quote %}``: a quote's blockquote or a paraphrase's reported words."""
+    return statements.html(statement, words, lang)
