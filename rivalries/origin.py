@@ -10,6 +10,7 @@ become a link that a newsroom or a cache passes on.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import checks
 from django.http import HttpRequest
 from django.http.request import split_domain_port
 
@@ -34,3 +35,19 @@ def absolute(request: HttpRequest, path: str) -> str:
     if not path:
         return ""
     return site_origin(request) + path
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_site_url(**kwargs) -> list[checks.CheckMessage]:
+    """``manage.py check --deploy``: production should say its own origin."""
+    if getattr(settings, "SITE_URL", ""):
+        return []
+    return [
+        checks.Warning(
+            "SITE_URL is not set: absolute URLs (APIs, TimelineJS, feeds, embeds, canonical"
+            " links) use the request's host when ALLOWED_HOSTS names it, else"
+            f" {FALLBACK_ORIGIN}.",
+            hint="Set SITE_URL=https://your.domain",
+            id="rivalries.W001",
+        )
+    ]
