@@ -143,12 +143,19 @@ class QuoteSitemap(Sitemap):
 
 @dataclass(frozen=True)
 class Pair:
-    a: str
-    b: str
+    """A pair's page under its one URL: the lower athlete id first (rivalries.views)."""
+
+    a: tuple[int, str]
+    b: tuple[int, str]
     lastmod: datetime.date | None
 
+    @classmethod
+    def of(cls, a: tuple[int, str], b: tuple[int, str], lastmod: datetime.date | None) -> Pair:
+        first, second = sorted((a, b))
+        return cls(first, second, lastmod)
+
     def get_absolute_url(self) -> str:
-        return reverse("h2h", args=[self.a, self.b])
+        return reverse("h2h", args=[self.a[1], self.b[1]])
 
 
 class HeadToHeadSitemap(Sitemap):
@@ -164,26 +171,27 @@ class HeadToHeadSitemap(Sitemap):
         return self._pairs
 
     def _find_pairs(self) -> list[Pair]:
-        pairs: dict[frozenset[str], Pair] = {}
-        members: dict[int, list[str]] = {}
-        for rivalry_id, slug in (
+        pairs: dict[tuple[int, int], Pair] = {}
+        members: dict[int, list[tuple[int, str]]] = {}
+        for rivalry_id, athlete_id, slug in (
             RivalryMember.objects.filter(rivalry__published=True)
             .order_by("rivalry_id", "order", "id")
-            .values_list("rivalry_id", "athlete__slug")
+            .values_list("rivalry_id", "athlete_id", "athlete__slug")
         ):
-            members.setdefault(rivalry_id, []).append(slug)
+            members.setdefault(rivalry_id, []).append((athlete_id, slug))
         newest = dict(
             Rivalry.objects.published()
             .annotate(newest=Max("members__results__race__date"))
             .values_list("pk", "newest")
         )
-        for rivalry_id, slugs in members.items():
-            for a, b in combinations(slugs, 2):
-                pairs.setdefault(frozenset((a, b)), Pair(a, b, newest.get(rivalry_id)))
-        for a, b, counted_at in BusyPair.objects.values_list("a__slug", "b__slug", "counted_at")[
-            :BUSY_PAIRS
-        ]:
-            pairs.setdefault(frozenset((a, b)), Pair(a, b, _day(counted_at)))
+        for rivalry_id, athletes in members.items():
+            for a, b in combinations(athletes, 2):
+                pair = Pair.of(a, b, newest.get(rivalry_id))
+                pairs.setdefault((pair.a[0], pair.b[0]), pair)
+        busiest = BusyPair.objects.values_list("a_id", "a__slug", "b_id", "b__slug", "counted_at")
+        for a_id, a_slug, b_id, b_slug, counted_at in busiest[:BUSY_PAIRS]:
+            pair = Pair.of((a_id, a_slug), (b_id, b_slug), _day(counted_at))
+            pairs.setdefault((pair.a[0], pair.b[0]), pair)
         return list(pairs.values())
 
     def lastmod(self, pair: Pair) -> datetime.date | None:

@@ -167,9 +167,17 @@ def head_to_head(request: HttpRequest, slug_a: str, slug_b: str) -> HttpResponse
         "score": {"a": a, "b": b, "tally": h2h.overall},
         "quotes": Quote.objects.published().for_display().between(a, b).order_by("-said_on", "-id"),
         "json_url": reverse("api-h2h", args=[a.slug, b.slug]) + query(),
+        "canonical_path": headtohead_path(a, b),
         **embed_context(request, "h2h", a.slug, b.slug, title=f"{a.name} vs {b.name}"),
     }
     return render(request, "athletes/h2h.html", context)
+
+
+def headtohead_path(a: Athlete, b: Athlete) -> str:
+    """The one URL of a pair's page, whichever side a link put first: the lower id first, as
+    ``BusyPair`` keeps pairs (the sitemap lists the same)."""
+    first, second = sorted((a, b), key=lambda athlete: athlete.pk)
+    return reverse("h2h", args=[first.slug, second.slug])
 
 
 def public_url(obj: models.Model) -> str:

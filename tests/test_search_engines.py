@@ -80,3 +80,11 @@ def test_error_pages_name_no_canonical_url(client, world, url):
     response = client.get(url)
     assert response.status_code in (400, 404)
     assert 'rel="canonical"' not in response.content.decode()
+
+
+def test_a_head_to_head_seen_from_either_side_is_one_page(client, world):
+    first, second = sorted((world.a, world.b), key=lambda athlete: athlete.pk)
+    expected = f"http://testserver/h2h/{first.slug}/vs/{second.slug}/"
+    for a, b in ((first, second), (second, first)):
+        body = client.get(f"/h2h/{a.slug}/vs/{b.slug}/?rounds=finals").content.decode()
+        assert canonical(body) == expected

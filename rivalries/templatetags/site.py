@@ -47,9 +47,13 @@ def capture(parser: Parser, token: Token) -> CaptureNode:
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context: template.Context) -> str:
+    """A view may name the page's one path as ``canonical_path`` (a head-to-head seen from
+    either side is one page)."""
     request = context.get("request")
     if request is None:
         return ""
+    if context.get("canonical_path"):
+        return absolute(request, context["canonical_path"])
     kept = [
         (name, value)
         for name in CANONICAL_PARAMETERS
