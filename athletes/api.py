@@ -1,4 +1,7 @@
-"""The head-to-head as JSON, in the shape DESIGN.md gives (``/api/v1/h2h/<a>/<b>/``)."""
+"""The head-to-head as JSON, in the shape DESIGN.md gives (``/api/v1/h2h/<a>/<b>/``).
+
+Every ``race_url`` is absolute, on the site's origin (rivalries/origin.py).
+"""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +13,7 @@ from athletes import headtohead
 from athletes.headtohead import FilterError, Filters, HeadToHead, Meeting, Side, Tally
 from athletes.links import race_path
 from athletes.models import Athlete
+from rivalries.origin import absolute
 
 
 def athlete_json(athlete: Athlete) -> dict[str, str]:
@@ -91,4 +95,8 @@ def head_to_head_api(request: HttpRequest, slug_a: str, slug_b: str) -> JsonResp
         filters = Filters.from_query(request.GET)
     except FilterError as error:
         return JsonResponse({"error": str(error)}, status=400)
-    return JsonResponse(head_to_head_json(headtohead.between(a, b, filters), race_path))
+
+    def race_url(race_id: int) -> str:
+        return absolute(request, race_path(race_id))
+
+    return JsonResponse(head_to_head_json(headtohead.between(a, b, filters), race_url))

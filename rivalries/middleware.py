@@ -2,7 +2,10 @@
 a database outage a friendly 503 instead of a stack trace.
 
 - Only the editors' side (``/admin/``) takes anything but GET and HEAD: every other URL answers
-  405 before CSRF, sessions or a view run, so no public page can ever be made to write.
+  405 before CSRF, sessions or a view run, so no public page can ever be made to write. The
+  one exception is ``OPTIONS`` on the public API (``/api/v1/``), answered here with ``Allow``
+  (a CORS preflight is answered before, by django-cors-headers), so other sites' pages may
+  read it.
 - A control character in the path or the query string is a 400 that says so. A NUL byte cannot
   be stored in PostgreSQL at all (psycopg refuses the query), and no reader types the others;
   refusing them here means no view has to think about them.
@@ -26,6 +29,7 @@ from django.views import defaults
 logger = logging.getLogger(__name__)
 
 EDITORS_PATH = "/admin/"
+API_PATH = "/api/v1/"
 SAFE_METHODS = ("GET", "HEAD")
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """C0 controls and DEL, but not tab, line feed and carriage return (text a form may send)."""
@@ -40,6 +44,8 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method == "OPTIONS" and request.path.startswith(API_PATH):
+            return options(request)
         if request.method not in SAFE_METHODS and not request.path.startswith(EDITORS_PATH):
             return method_not_allowed(request)
         bad = control_character_in(request)
@@ -72,6 +78,13 @@ def method_not_allowed(request: HttpRequest) -> HttpResponse:
         content_type="text/plain; charset=utf-8",
     )
     response["Allow"] = ", ".join(SAFE_METHODS)
+    return response
+
+
+def options(request: HttpRequest) -> HttpResponse:
+    """What the public API answers: its methods, with no body."""
+    response = HttpResponse(status=200, content_type="text/plain; charset=utf-8")
+    response["Allow"] = ", ".join((*SAFE_METHODS, "OPTIONS"))
     return response
 
 

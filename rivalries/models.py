@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from athletes.links import path_to
 from athletes.models import Athlete, Race, unique_slug
+from rivalries import statements
 from rivalries.dates import DateError, PreciseDate, Precision
 
 
@@ -238,8 +239,7 @@ class Quote(models.Model):
         indexes = [models.Index(fields=["said_on", "id"], name="quote_said_on_idx")]
 
     def __str__(self) -> str:
-        words = self.text if len(self.text) <= 60 else f"{self.text[:57]}..."
-        return f"{self.speaker_label}, {self.said.display()}: “{words}”"
+        return f"{self.speaker_label}, {self.said.display()}: {statements.plain(self, 60)}"
 
     def get_absolute_url(self) -> str:
         return path_to("quote", self.pk)

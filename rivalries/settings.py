@@ -7,9 +7,11 @@ ALLOWED_HOSTS.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_countries",
     "django_htmx",
+    "corsheaders",
     "simple_history",
     "axes",
     "athletes",
@@ -52,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: it adds "Vary: Origin", which the cache would refuse to store.
+    "corsheaders.middleware.CorsMiddleware",
     "rivalries.caching.PageCacheMiddleware",
     # Inside the page cache, so a stored page keeps the CSP header whose nonce its HTML carries.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -206,6 +211,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_VERBOSE = False
+
+# --- Embedding and links for other sites (issue 18) ---------------------------------------------
+# SITE_URL: the origin every absolute URL we hand out is built on (APIs, TimelineJS, feeds,
+# embeds, oEmbed, canonical links); without it, the request's host when ALLOWED_HOSTS names it
+# (rivalries/origin.py).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} is not an origin: give scheme and host, e.g. https://example.com"
+    )
+# The public API may be read from any page (TimelineJS embeds fetch it): any origin, no
+# credentials, only the safe methods (django-cors-headers answers the preflight).
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 LOGGING = {
     "version": 1,

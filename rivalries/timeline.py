@@ -60,6 +60,7 @@ from athletes import marks
 
 # The head-to-head's own meetings and rule, so the two pages can never disagree.
 from athletes.headtohead import Meeting, chronological_key, pair_meetings
+from athletes.links import outbound
 from athletes.models import (
     MEETING_STATUSES,
     ROUND_ORDER,
@@ -68,6 +69,7 @@ from athletes.models import (
     Result,
     ResultStatus,
 )
+from rivalries import statements
 from rivalries.dates import PreciseDate, Precision
 from rivalries.models import Moment, Quote, Rivalry, Timing
 
@@ -792,6 +794,8 @@ def _quote_json(item: QuoteItem, url_for: Callable[[models.Model], str]) -> dict
         "text": quote.text,
         "translation": quote.translation,
         "is_paraphrase": quote.is_paraphrase,
+        "display": statements.plain(quote),
+        "attribution": statements.attribution(quote),
         "source": _source_json(quote.source),
         "next_meeting": (
             {
@@ -817,4 +821,4 @@ def _moment_json(item: MomentItem) -> dict[str, Any]:
 def _source_json(source: Any) -> dict[str, str] | None:
     if source is None:
         return None
-    return {"publisher": source.publisher, "title": source.title, "url": source.url}
+    return {"publisher": source.publisher, "title": source.title, "url": outbound(source.url)}

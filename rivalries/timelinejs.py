@@ -1,11 +1,15 @@
 """The rivalry timeline in TimelineJS's JSON format, so a newsroom can use the tool it knows.
 
-``/api/v1/rivalries/<slug>/timeline/?format=timelinejs`` answers with the same page of items
-(same filters, same cursor) as the JSON timeline, shaped as TimelineJS reads it
+``/api/v1/rivalries/<slug>/timeline/?format=timelinejs`` answers with the same items (same
+filters, same cursor) as the JSON timeline, shaped as TimelineJS reads it
 (https://timeline.knightlab.com/docs/json-format.html): a title slide and one event per item.
-A date carries only the parts its precision knows ("Nov 2023" has no day), ``text`` fields
-are HTML (escaped here), and ``group`` puts races, quotes and moments on rows of their own.
-The extra ``next`` key (ignored by TimelineJS) continues the timeline, as in our own JSON.
+TimelineJS reads one document and never follows a ``next`` link, so the document holds the
+whole timeline, up to ``MAX_EVENTS`` events; when there are more, the title slide says so
+and the extra keys ``truncated`` and ``next`` (ignored by TimelineJS) tell a program where
+the rest is. A date carries only the parts its precision knows ("Nov 2023" has no day),
+``text`` fields are HTML (escaped here, every link an absolute URL on the site's origin and
+every source's link through the http/https allow-list), and ``group`` puts races, quotes and
+moments on rows of their own.
 """
 
 from __future__ import annotations
@@ -16,11 +20,16 @@ from typing import Any
 from django.db import models
 from django.utils.html import escape, format_html, format_html_join, linebreaks
 
+from athletes.links import outbound
+from rivalries import statements
 from rivalries.dates import Precision
 from rivalries.models import Rivalry
 from rivalries.timeline import Item, MomentItem, QuoteItem, RaceItem, TimelinePage
 
 GROUPS = {"race": "Races", "upcoming": "Races", "quote": "Quotes", "moment": "Moments"}
+MAX_EVENTS = 500
+"""Events in one document: far past any rivalry we have (the demo has 16), and a bound on the
+work one anonymous request can ask for."""
 
 
 def page_to_timelinejs(
@@ -29,17 +38,30 @@ def page_to_timelinejs(
     next_url: str | None,
     url_for: Callable[[models.Model], str],
 ) -> dict[str, Any]:
-    """A TimelineJS document of one timeline page; ``next_url`` is built by the caller."""
+    """A TimelineJS document of one timeline page; ``next_url`` (absolute) is the caller's."""
+    text = linebreaks(rivalry.summary, autoescape=True)
+    if next_url:
+        text += format_html(
+            '<p>This timeline shows its first {} events; <a href="{}">the rest</a>.</p>',
+            len(page.items),
+            next_url,
+        )
     return {
-        "title": {
-            "text": {
-                "headline": escape(rivalry.title),
-                "text": linebreaks(rivalry.summary, autoescape=True),
-            }
-        },
+        "title": {"text": {"headline": escape(rivalry.title), "text": text}},
         "events": [_event(item, page, url_for) for item in page.items],
+        "truncated": (
+            {"shown": len(page.items), "limit": MAX_EVENTS, "note": TRUNCATED_NOTE}
+            if next_url
+            else None
+        ),
         "next": next_url,
     }
+
+
+TRUNCATED_NOTE = (
+    f"TimelineJS reads one document, so this one stops at {MAX_EVENTS} events: `next` gives"
+    " the rest, in the same format."
+)
 
 
 def start_date(item: Item) -> dict[str, int]:
@@ -106,16 +128,15 @@ def _race_text(item: RaceItem, page: TimelinePage) -> str:
 def _quote(item: QuoteItem) -> str:
     quote = item.quote
     about = ", ".join(athlete.name for athlete in quote.about.all())
-    return escape(f"{quote.speaker_label} on {about}" if about else quote.speaker_label)
+    headline = f"{quote.speaker_label} on {about}" if about else quote.speaker_label
+    return escape(f"Paraphrase of {headline}" if quote.is_paraphrase else headline)
 
 
 def _quote_text(item: QuoteItem, url_for: Callable[[models.Model], str]) -> str:
     quote = item.quote
-    text = format_html("<blockquote>{}</blockquote>", quote.text)
+    text = statements.html(quote)
     if quote.translation:
         text += format_html("<p>Translation: {}</p>", quote.translation)
-    if quote.is_paraphrase:
-        text += "<p>(paraphrase)</p>"
     text += _source(quote.source)
     following = item.next_meeting
     if following is not None:
@@ -141,6 +162,7 @@ def _source(source: Any) -> str:
     if source is None:
         return ""
     name = f"{source.publisher}: {source.title}" if source.title else source.publisher
-    if source.url:
-        return format_html('<p>Source: <a href="{}">{}</a></p>', source.url, name)
+    url = outbound(source.url)
+    if url:
+        return format_html('<p>Source: <a href="{}">{}</a></p>', url, name)
     return format_html("<p>Source: {}</p>", name)

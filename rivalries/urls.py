@@ -1,9 +1,8 @@
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from athletes import api as athlete_api
-from rivalries import api, health, views
+from rivalries import api, embeds, health, sitemaps, views
 from rivalries.feeds import RivalryFeed
 from rivalries.sitemaps import SITEMAPS
 
@@ -18,15 +17,18 @@ urlpatterns = [
     path("races/<int:race_id>/", views.race_detail, name="race"),
     path("quotes/<int:quote_id>/", views.quote_detail, name="quote"),
     path("search/", views.search, name="search"),
+    path("embed/h2h/<slug:slug_a>/vs/<slug:slug_b>/", embeds.h2h_embed, name="embed-h2h"),
+    path("embed/rivalries/<slug:slug>/", embeds.rivalry_embed, name="embed-rivalry"),
+    path("oembed", embeds.oembed, name="oembed"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        sitemaps.index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        sitemaps.section,
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

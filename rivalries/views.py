@@ -18,12 +18,15 @@ from athletes import headtohead, meetings, profile, provenance
 from athletes.api import athlete_pair
 from athletes.charts import gap_chart
 from athletes.headtohead import FilterError, Filters
+from athletes.links import outbound
 from athletes.models import Athlete, Event, Race
 from athletes.search import clean_query, find_athletes
 from rivalries import lists, timeline
 from rivalries import search as site_search
 from rivalries.corrections import corrections
+from rivalries.embeds import embed_context
 from rivalries.models import Quote, Rivalry, Timing
+from rivalries.origin import absolute
 from rivalries.timeline import TimelineFilterError, TimelineFilters
 
 
@@ -112,7 +115,9 @@ def athlete_list(request: HttpRequest) -> HttpResponse:
 def race_detail(request: HtmxHttpRequest, race_id: int) -> HttpResponse:
     race = get_object_or_404(Race.objects.select_related("meet", "event"), pk=race_id)
     results = list(race.results.select_related("athlete").in_finishing_order())
-    citations = provenance.cite(race.source_url, [result.source_url for result in results])
+    citations = provenance.cite(
+        outbound(race.source_url), [outbound(result.source_url) for result in results]
+    )
     context = {
         "race": race,
         "results": zip(results, citations.numbers, strict=True),
@@ -169,8 +174,17 @@ def head_to_head(request: HttpRequest, slug_a: str, slug_b: str) -> HttpResponse
         "score": {"a": a, "b": b, "tally": h2h.overall},
         "quotes": Quote.objects.published().for_display().between(a, b).order_by("-said_on", "-id"),
         "json_url": reverse("api-h2h", args=[a.slug, b.slug]) + query(),
+        "canonical_path": headtohead_path(a, b),
+        **embed_context(request, "h2h", a.slug, b.slug, title=f"{a.name} vs {b.name}"),
     }
     return render(request, "athletes/h2h.html", context)
+
+
+def headtohead_path(a: Athlete, b: Athlete) -> str:
+    """The one URL of a pair's page, whichever side a link put first: the lower id first, as
+    ``BusyPair`` keeps pairs (the sitemap lists the same)."""
+    first, second = sorted((a, b), key=lambda athlete: athlete.pk)
+    return reverse("h2h", args=[first.slug, second.slug])
 
 
 def public_url(obj: models.Model) -> str:
@@ -227,7 +241,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Allow: /",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute(request, reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -296,6 +310,7 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "years": sorted(years),
         "kind_choices": [("race", "Races"), ("quote", "Quotes"), ("moment", "Moments")],
         "chosen_kinds": () if filters.kinds == timeline.KINDS else filters.kinds,
+        **embed_context(request, "rivalry", rivalry.slug, title=rivalry.title),
     }
     return render(request, "rivalries/detail.html", context)
 
@@ -304,9 +319,5 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def quote_detail(request: HttpRequest, quote_id: int) -> HttpResponse:
     quotes = Quote.objects.published().for_display().select_related("race__meet", "race__event")
     quote = get_object_or_404(quotes, pk=quote_id)
-    context = {
-        "quote": quote,
-        "corrections": corrections(quote),
-        "share_url": request.build_absolute_uri(quote.get_absolute_url()),
-    }
+    context = {"quote": quote, "corrections": corrections(quote)}
     return render(request, "quotes/detail.html", context)

@@ -4,6 +4,8 @@ import shutil
 import pytest
 from django.core.cache import cache
 
+from tests.newsroom import newsroom  # noqa: F401 - the fixture of another site's server
+
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 # such a thread unless told it is safe (pytest-django's live_server runs in its own thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

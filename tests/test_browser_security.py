@@ -6,16 +6,26 @@ Each would set ``window.__xss`` or open a dialog if it ran; headless Chromium vi
 public page, the Atom feed, the JSON responses, the live search, the error pages and the
 admin, and checks that no script ran, no dialog opened, and the Content Security Policy had
 nothing to block (so escaping alone kept them inert, and our own pages obey the policy).
+
+Values no form or importer accepts (``javascript:`` and ``data:`` URLs, an attribute-breaking
+URL, markup in every text) are then written straight through the ORM, as the shell or an older
+import could: every page links only to web addresses, a feed reader rendering the summaries
+runs nothing, and TimelineJS on another site's page (where our policy does not reach) neither.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
+from athletes.models import Race
+from rivalries.models import Moment, Quote, Source
+from tests.newsroom import timelinejs_page
 from tests.public_site import Names, build_world, public_urls
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -146,3 +156,60 @@ def test_hostile_text_is_inert_in_the_admin(
         # django-simple-history's history page has one style="" attribute (a paginator's
         # border), which the policy blocks: cosmetic, and no script.
         assert_inert(page, watched, path, allowed=("style-src-attr inline",))
+
+
+# --- stored past the forms (issue 14): URLs and markup written straight through the ORM -------
+
+ORM_URLS = {
+    "url": "javascript:window.__xss='source url'",
+    "archive_url": "data:text/html,<script>alert('archive')</script>",
+}
+ORM_RACE_URL = "\tJaVaScRiPt:alert('race source')"
+ORM_ATTRIBUTE_BREAK = 'https://example.com/" onmouseover="window.__xss=\'attribute\'" x="'
+ORM_TEXT = "<img src=x onerror=\"window.__xss='orm text'\"><script>alert('orm')</script>"
+LINKS = """() => [...document.querySelectorAll("[href], [src], [action], [data]")].map(
+  el => el.getAttribute("href") || el.getAttribute("src") || el.getAttribute("action")
+    || el.getAttribute("data"))"""
+
+
+@pytest.fixture
+def orm_world(hostile_world):
+    """The hostile world, plus values no form or importer would take, saved by the ORM."""
+    Source.objects.update(**ORM_URLS)
+    Race.objects.update(source_url=ORM_RACE_URL)
+    other = Source.objects.create(publisher=ORM_TEXT, url=ORM_ATTRIBUTE_BREAK)
+    Moment.objects.update(source=other, description=ORM_TEXT)
+    Quote.objects.update(translation=ORM_TEXT, is_paraphrase=True)
+    return hostile_world
+
+
+def assert_links_are_web_links(page: Page, where: str) -> None:
+    for link in page.evaluate(LINKS):
+        scheme = link.strip().split(":", 1)[0].lower() if ":" in link.split("/")[0] else ""
+        assert scheme in ("", "http", "https"), (where, link)
+
+
+def test_urls_and_text_stored_through_the_orm_render_inert_everywhere(
+    page: Page, live_server, orm_world, watched, newsroom
+):
+    for name, path in public_urls(orm_world).items():
+        visit(page, live_server.url + path)
+        assert_inert(page, watched, name)
+        if page.evaluate("document.contentType") == "text/html":
+            assert_links_are_web_links(page, name)
+
+    # A feed reader renders each summary as HTML: it must be text by then.
+    feed = page.request.get(f"{live_server.url}/rivalries/{orm_world.rivalry.slug}/feed/").text()
+    summaries = re.findall(r"<summary type=\"html\">(.*?)</summary>", feed, flags=re.DOTALL)
+    assert summaries
+    for summary in summaries:
+        page.set_content(f"<div id=reader>{html.unescape(summary)}</div>")
+        assert_inert(page, watched, f"feed summary {summary[:40]}")
+        assert page.locator("#reader img, #reader script").count() == 0
+
+    # TimelineJS on a newsroom's page (no policy of ours there) renders our JSON inert.
+    api = f"{live_server.url}/api/v1/rivalries/{orm_world.rivalry.slug}/timeline/?format=timelinejs"
+    page.goto(newsroom.publish(timelinejs_page(api)))
+    expect(page.locator(".tl-slide").first).to_be_attached(timeout=15_000)
+    assert_inert(page, watched, "TimelineJS")
+    assert_links_are_web_links(page, "TimelineJS")

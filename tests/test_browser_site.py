@@ -42,6 +42,8 @@ def site_pages() -> dict[str, str]:
         "search": "/search/?q=Ingebritsen",
         "empty search": "/search/",
         "not found": "/athletes/jakob-ingebritsen/",
+        "head-to-head embed": "/embed/h2h/josh-kerr/vs/jakob-ingebrigtsen/",
+        "rivalry embed": "/embed/rivalries/kerr-vs-ingebrigtsen/",
     }
 
 

@@ -25,7 +25,7 @@ from tests.public_site import build_world, public_pattern_names
 pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_PATTERN = 40
-"""16 patterns x 40 examples, about 15 s per database in CI."""
+"""19 patterns x 40 examples, about 18 s per database in CI."""
 
 ANY_TEXT = st.text(max_size=40)
 LONG_TEXT = st.text(min_size=200, max_size=3000)
@@ -87,6 +87,21 @@ def values_for(world) -> dict[str, st.SearchStrategy[str]]:
         "country": st.one_of(st.sampled_from(["GBR", "gb", "NOR", "XXX"]), TEXT),
         "vs": st.one_of(st.sampled_from(["ingebrigtsen", "josh"]), TEXT),
         "format": TEXT,
+        "url": st.one_of(
+            st.sampled_from(
+                [
+                    f"http://testserver/h2h/{world.a.slug}/vs/{world.b.slug}/",
+                    f"http://testserver/rivalries/{world.rivalry.slug}/",
+                    "http://testserver/rivalries/nobody/",
+                    "http://evil.example/rivalries/x/",
+                    "javascript:alert(1)",
+                    "http://[::1",
+                ]
+            ),
+            TEXT,
+        ),
+        "maxwidth": st.one_of(NUMBER, TEXT),
+        "maxheight": st.one_of(NUMBER, TEXT),
     }
 
 

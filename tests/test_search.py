@@ -118,9 +118,9 @@ def test_search_answers_htmx_with_the_results_fragment(client, demo):
 
 def test_every_page_has_the_live_search_box(client, demo):
     body = client.get("/athletes/").content.decode()
-    assert 'hx-get="/search/"' in body
-    assert 'hx-trigger="input changed delay:300ms, search"' in body
-    assert 'hx-target="#search-results"' in body
+    assert 'data-hx-get="/search/"' in body
+    assert 'data-hx-trigger="input changed delay:300ms, search"' in body
+    assert 'data-hx-target="#search-results"' in body
     assert 'action="/search/" method="get"' in body
 
 

@@ -571,12 +571,17 @@ def test_json_has_exactly_the_design_shape(rivalry, kerr, jakob):
         "text",
         "translation",
         "is_paraphrase",
+        "display",  # issue 18: the words as shown, a paraphrase as reported speech
+        "attribution",
         "source",
         "next_meeting",
     }
     assert said["quote"]["speaker"] == "josh-kerr"
     assert said["quote"]["about"] == ["jakob-ingebrigtsen"]
     assert said["quote"]["is_paraphrase"] is True
+    assert said["quote"]["display"].startswith("Paraphrase: ")
+    assert "“" not in said["quote"]["display"]
+    assert said["quote"]["attribution"].endswith("reporting Josh Kerr")
     assert set(said["quote"]["source"]) == {"publisher", "title", "url"}
     assert said["quote"]["next_meeting"] == {
         "race_url": f"/race/{final.pk}/",

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 
-from rivalries import timeline
+from rivalries import timeline, timelinejs
+from rivalries.models import Source
 from rivalries.timelinejs import page_to_timelinejs
 from tests.factories import (
     AthleteFactory,
@@ -77,31 +78,75 @@ def test_timelinejs_has_a_title_slide_and_one_event_per_item(client, rivalry):
     assert race["text"]["headline"] == "Bowerman Mile, Final"
     assert "<li>1. Josh Kerr 3:45.34</li>" in race["text"]["text"]
     assert "Josh Kerr 1 – Jakob Ingebrigtsen 0" in race["text"]["text"]  # noqa: RUF001
-    assert '<a href="/races/' in race["text"]["text"]
+    assert '<a href="http://testserver/races/' in race["text"]["text"]  # absolute: for embeds
+    assert document["truncated"] is None
 
 
-def test_timelinejs_pages_like_the_json_and_keeps_its_format(client, rivalry):
-    first = client.get(API, {"format": "timelinejs", "kind": ["quote", "race"]}).json()
-    plain = client.get(API, {"kind": ["quote", "race"]}).json()
-    assert len(first["events"]) == len(plain["items"]) == 2
+def test_timelinejs_carries_the_whole_timeline_where_the_json_pages(client, rivalry):
+    jakob, kerr = rivalry.members.order_by("name")
+    for day in range(timeline.PAGE_SIZE + 5):
+        QuoteFactory(speaker=kerr, about=[jakob], said_on=datetime.date(2020, 1, 1 + day))
+    plain = client.get(API).json()
+    assert len(plain["items"]) == timeline.PAGE_SIZE
+    assert plain["next"].startswith(API + "?cursor=")  # a path and query, as DESIGN.md says
+    document = client.get(API, {"format": "timelinejs"}).json()
+    assert len(document["events"]) == timeline.PAGE_SIZE + 5 + 3
+    assert document["next"] is None
+    assert document["truncated"] is None
+    kinds = client.get(API, {"format": "timelinejs", "kind": ["quote", "race"]}).json()
+    assert {event["group"] for event in kinds["events"]} == {"Quotes", "Races"}
 
-    page = timeline.page(rivalry, timeline.TimelineFilters(), size=1)
-    document = page_to_timelinejs(rivalry, page, "/next?cursor=x&format=timelinejs", lambda _: "")
-    assert len(document["events"]) == 1
-    assert document["next"].endswith("format=timelinejs")
 
-    response = client.get(API, {"format": "timelinejs", "cursor": page.next_cursor})
-    assert [event["group"] for event in response.json()["events"]] == ["Moments", "Races"]
-
-
-def test_next_link_of_a_long_timeline_keeps_timelinejs(client, rivalry, monkeypatch):
-    monkeypatch.setattr(timeline.page, "__kwdefaults__", {"size": 1})  # one item a page
+def test_a_timeline_past_the_bound_is_cut_with_a_note_and_an_absolute_next(
+    client, rivalry, monkeypatch
+):
+    monkeypatch.setattr(timelinejs, "MAX_EVENTS", 1)
     document = client.get(API, {"format": "timelinejs"}).json()
     assert len(document["events"]) == 1
-    assert document["next"].startswith(API + "?cursor=")
+    assert document["truncated"]["shown"] == 1
+    assert "next" in document["truncated"]["note"]
+    assert "the rest" in document["title"]["text"]["text"]
+    assert document["next"].startswith("http://testserver" + API + "?cursor=")
     assert document["next"].endswith("&format=timelinejs")
-    following = client.get(document["next"]).json()
+    following = client.get(document["next"].removeprefix("http://testserver")).json()
     assert following["events"][0]["group"] == "Moments"
+
+
+def test_page_to_timelinejs_keeps_the_callers_next(rivalry):
+    page = timeline.page(rivalry, timeline.TimelineFilters(), size=1)
+    document = page_to_timelinejs(rivalry, page, "https://x.test/next?format=timelinejs", str)
+    assert len(document["events"]) == 1
+    assert document["next"] == "https://x.test/next?format=timelinejs"
+
+
+def test_a_paraphrase_is_reported_speech_in_timelinejs(client, rivalry):
+    jakob, kerr = rivalry.members.order_by("name")
+    QuoteFactory(
+        speaker=jakob, about=[kerr], text="He could beat Kerr blindfolded.", is_paraphrase=True,
+        said_on=datetime.date(2024, 7, 1),
+    )  # fmt: skip
+    event = client.get(API, {"format": "timelinejs"}).json()["events"][-1]
+    assert event["text"]["headline"] == "Paraphrase of Jakob Ingebrigtsen on Josh Kerr"
+    assert (
+        '<span class="paraphrase" lang="en">Paraphrase:</span> He could beat Kerr blindfolded.'
+        in event["text"]["text"]
+    )
+    assert "<blockquote>" not in event["text"]["text"]
+    assert "“" not in event["text"]["text"]
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", " JaVa\tscript:x"]
+)
+def test_a_stored_url_that_is_not_http_is_not_linked(client, rivalry, url):
+    """Issue 14: a URL stored past the forms (the ORM, an older import) is never an href."""
+    Source.objects.update(url=url)  # straight through the ORM: no form validates it
+    document = client.get(API, {"format": "timelinejs"}).json()
+    quote = document["events"][0]
+    assert "href" not in quote["text"]["text"].split("What happened next")[0]
+    assert "The Athletic" in quote["text"]["text"]
+    plain = client.get(API).json()
+    assert plain["items"][0]["quote"]["source"]["url"] == ""
 
 
 def test_an_unknown_format_is_a_400_that_names_it(client, rivalry):

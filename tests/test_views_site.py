@@ -324,7 +324,10 @@ def test_quote_page_has_provenance_and_sharing_tags(client):
     assert (
         '<meta property="og:title" content="Jakob Ingebrigtsen (paraphrased), 24 May 2024">' in body
     )
-    assert '<meta property="og:description" content="“He is just next in line” (NRK)">' in body
+    assert (
+        '<meta property="og:description" content="Paraphrase: He is just next in line'
+        ' (NRK, not Jakob Ingebrigtsen&#x27;s own words)">' in body
+    )
     assert f'<meta property="og:url" content="http://testserver/quotes/{quote.pk}/">' in body
     assert '<meta name="twitter:card" content="summary">' in body
     assert 'lang="no"' in body
@@ -451,6 +454,7 @@ def populate(start: int, size: int) -> dict[str, object]:
                              text=f"Runner {number} is not on my level")  # fmt: skip
         QuoteFactory(speaker=b, about=[a], text=f"Answer number {number}")
         first.setdefault("athlete", a)
+        first.setdefault("rival", b)
         first.setdefault("race", race)
         first.setdefault("quote", quote)
         first.setdefault("rivalry", Rivalry.objects.get(title=f"Rivalry {number}"))
@@ -472,6 +476,10 @@ def pages(first) -> dict[str, str]:
         "/search/?q=Runnr": "search",
         "/sitemap.xml": "sitemap",
         "/sitemap-athletes.xml": "sitemap section",
+        "/sitemap-h2h.xml": "sitemap of pairs",
+        f"/embed/h2h/{first['athlete'].slug}/vs/{first['rival'].slug}/": "embed",
+        f"/embed/rivalries/{first['rivalry'].slug}/": "embed",
+        f"/oembed?url=http://testserver/rivalries/{first['rivalry'].slug}/": "oembed",
         "/robots.txt": "robots",
         "/no-such-page/": "404",
     }
@@ -487,8 +495,11 @@ MAX_QUERIES = {
     "race": 4,
     "quote": 3,
     "search": 7,
-    "sitemap": 4,
+    "sitemap": 12,  # a count and a newest date per section
     "sitemap section": 2,
+    "sitemap of pairs": 3,
+    "embed": 5,
+    "oembed": 2,
     "robots": 0,
     "404": 5,
 }

@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import format_html_join
 
 from athletes import marks
-from athletes.links import path_to
+from athletes.links import outbound, path_to
 from athletes.models import Flag
 
 register = template.Library()
@@ -66,3 +66,9 @@ def flags(codes: Iterable[str]) -> str:
         '<abbr class="flag" title="{}">{}</abbr>',
         ((_FLAG_NAMES.get(code, code), code) for code in codes),
     )
+
+
+@register.filter
+def outlink(url: str | None) -> str:
+    """``{{ source.url|outlink }}``: the URL when it is http(s), else "" (athletes.links)."""
+    return outbound(url)

@@ -1,0 +1,71 @@
+"""``{% load site %}``: what base.html needs to describe every page to other tools.
+
+``{% capture %}`` renders its content (a ``{% block %}`` a child template fills) once into a
+variable, so the page's title and description are written once by each template and used for
+``<title>``, the meta description and OpenGraph alike. ``{% canonical_url %}`` is the page's
+one URL: the site's origin (rivalries/origin.py), the path, and only the query parameters
+that choose content rather than filter it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import template
+from django.template.base import Parser, Token
+from django.utils.safestring import mark_safe
+
+from rivalries.origin import absolute
+
+register = template.Library()
+
+CANONICAL_PARAMETERS = ("q", "page")
+"""A search's words and a list's page are content; every other parameter only filters."""
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str) -> None:
+        self.nodelist = nodelist
+        self.name = name
+
+    def render(self, context: template.Context) -> str:
+        # Rendered by the template engine, so already escaped where it had to be.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser: Parser, token: Token) -> CaptureNode:
+    """``{% capture name %}…{% endcapture %}``."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("capture takes one name: {% capture title %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[1])
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    """A view may name the page's one path as ``canonical_path`` (a head-to-head seen from
+    either side is one page)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    if context.get("canonical_path"):
+        return absolute(request, context["canonical_path"])
+    kept = [
+        (name, value)
+        for name in CANONICAL_PARAMETERS
+        for value in request.GET.getlist(name)[:1]
+        if value and not (name == "page" and value == "1")
+    ]
+    query = f"?{urlencode(kept)}" if kept else ""
+    return absolute(request, request.path + query)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context: template.Context, path: str) -> str:
+    """A path of ours as a full URL on the site's origin."""
+    request = context.get("request")
+    return absolute(request, path) if request is not None else path
