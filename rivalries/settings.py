@@ -197,13 +197,25 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Editors' logins: django-axes locks a username at one address after AXES_FAILURE_LIMIT
-# failures in a row, for AXES_COOLOFF_TIME (a 429 page that says so); a success resets the count.
+# Editors' logins (rivalries/throttle.py): django-axes locks a username at one address after
+# AXES_FAILURE_LIMIT failures within AXES_COOLOFF_TIME (a 429 page that says so); a username
+# after LOGIN_USERNAME_FAILURE_LIMIT failures from all addresses; an address after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures or failures on LOGIN_USERNAMES_PER_ADDRESS usernames.
+# A success clears only its own (username, address) count. The address is the client's behind
+# TRUSTED_PROXY_COUNT proxies or those in TRUSTED_PROXIES (rivalries/clients.py); with neither,
+# X-Forwarded-For is ignored and the socket's address is the client's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "rivalries.clients.client_address"
+AXES_HANDLER = "rivalries.throttle.ThrottleHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT") or 5)
+LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("LOGIN_USERNAME_FAILURE_LIMIT") or 10)
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT") or 20)
+LOGIN_USERNAMES_PER_ADDRESS = int(os.environ.get("LOGIN_USERNAMES_PER_ADDRESS") or 3)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
