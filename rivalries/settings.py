@@ -135,6 +135,9 @@ else:
 PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or (3600 if REDIS_URL else 60))
 
+# /healthz gives its details (timings, error text) to these addresses or networks only.
+HEALTHZ_ALLOWED = env_list("HEALTHZ_ALLOWED", "127.0.0.1,::1")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
