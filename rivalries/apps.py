@@ -5,6 +5,6 @@ class RivalriesConfig(AppConfig):
     name = "rivalries"
 
     def ready(self) -> None:
-        from rivalries import caching  # here: it needs the apps loaded
+        from rivalries import caching, checks  # here: they need the apps loaded  # noqa: F401
 
         caching.connect_signals()

@@ -27,7 +27,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-# Without SECRET_KEY the site runs with a development key, which `check --deploy` flags.
+# Without SECRET_KEY, a development key: with DEBUG off that is an error (rivalries/checks.py),
+# so `manage.py check` and gunicorn refuse to start.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-key-set-SECRET_KEY"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
@@ -171,7 +172,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and env_bool("HTTPS", default=False):
+# HTTPS is on unless asked off (HTTPS=false: plain-HTTP loopback use, the bench, the drill).
+HTTPS = not DEBUG and env_bool("HTTPS", default=True)
+if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
