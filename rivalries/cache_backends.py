@@ -29,6 +29,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+FULL_SHARE = 0.95
+"""A Redis with ``noeviction`` this close to its ``maxmemory`` refuses most writes (a page is
+kilobytes; the probe's write may still fit in what client buffers free now and then)."""
 PROBE_KEY = "healthz-probe"
 PROBE_SECONDS = 10
 RETRY_SECONDS = 1.0
@@ -120,8 +123,12 @@ class FailSoftRedisCache(RedisCache):
             client = self._cache.get_client(write=True)
             client.ping()
             client.set(PROBE_KEY, b"1", ex=PROBE_SECONDS)
+            memory = client.info("memory")
         except RedisError as error:
             return False, _describe(error)
+        full = full_without_eviction(memory)
+        if full:
+            return False, full
         self.refusing_since_error = ""
         return True, ""
 
@@ -159,6 +166,19 @@ class FailSoftRedisCache(RedisCache):
 
     def clear(self):
         return self._soft(super().clear, None, invalidates=True)
+
+
+def full_without_eviction(memory: dict[str, Any]) -> str:
+    """Why a Redis (``INFO memory``) refuses writes for being full, or "" when it does not."""
+    limit, used = int(memory.get("maxmemory") or 0), int(memory.get("used_memory") or 0)
+    policy = memory.get("maxmemory_policy", "")
+    if not limit or policy != "noeviction" or used < FULL_SHARE * limit:
+        return ""
+    return (
+        f"Redis is full (used_memory {used} of maxmemory {limit}) with maxmemory-policy"
+        " noeviction: it refuses writes, so pages are not cached. Set maxmemory-policy"
+        " allkeys-lru."
+    )
 
 
 def _describe(error: BaseException) -> str:
