@@ -87,6 +87,10 @@ clean:
 
 # The production way: migrations, hashed and compressed static files, gunicorn (gunicorn.conf.py
 # reads HOST, PORT, WEB_CONCURRENCY). SQLite and the demo data unless DATABASE_URL is set.
+# On a laptop it makes up a SECRET_KEY (sessions last until it stops) and speaks plain HTTP;
+# in production set SECRET_KEY and leave HTTPS unset (README, "Production").
+serve: export SECRET_KEY := $(or $(SECRET_KEY),$(shell python3 -c 'import secrets; print(secrets.token_urlsafe(50))'))
+serve: export HTTPS ?= false
 serve: install
 	$(BIN)/python manage.py migrate --noinput
 	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/python manage.py load_demo; fi

@@ -15,6 +15,7 @@ from athletes.forms import RaceForm, ResultForm, ResultInlineFormSet
 from athletes.merging import MergeRefused, merge_athletes, plan_merge
 from athletes.models import Athlete, AthleteAlias, Event, Meet, Race, Result
 from athletes.text import fold
+from athletes.versioning import VersionedAdminMixin, VersionedModelForm, stale_message
 
 RESULT_ROWS_FOR_A_NEW_RACE = 16  # a championship final is 12 to 16 starters
 
@@ -25,14 +26,30 @@ def is_autocomplete(request: HttpRequest) -> bool:
     return match is not None and match.url_name == "autocomplete"
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(VersionedAdminMixin, admin.TabularInline):
     model = AthleteAlias
+    form = VersionedModelForm
     extra = 1
     fields = ["name", "kind"]
 
 
+def stale_athletes(request: HttpRequest, athletes: list[Athlete]) -> list[tuple[Athlete, int]]:
+    """The athletes saved since the merge page showed them, with the version it showed.
+
+    A merge confirmed from a page that showed older data would carry out a plan nobody saw.
+    """
+    stale = []
+    for athlete in athletes:
+        shown = request.POST.get(f"version-{athlete.pk}", "")
+        opened = int(shown) if shown.isdigit() else 0
+        if opened != athlete.version:
+            stale.append((athlete, opened))
+    return stale
+
+
 @admin.register(Athlete)
-class AthleteAdmin(SimpleHistoryAdmin):
+class AthleteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["name", "country", "sex", "birth_date", "result_count", "alias_names"]
     list_filter = ["sex", ("country", CountryFilter)]
     search_fields = ["search_name", "aliases__search_name", "name"]
@@ -86,7 +103,12 @@ class AthleteAdmin(SimpleHistoryAdmin):
         confirmed = request.POST.get("post") == "yes" and request.POST.get("previewed_keep") == str(
             keep.pk
         )
-        if confirmed:
+        stale = stale_athletes(request, athletes) if confirmed else []
+        for athlete, opened in stale:
+            self.message_user(
+                request, stale_message(athlete, opened, athlete.version), messages.ERROR
+            )
+        if confirmed and not stale:
             try:
                 with transaction.atomic():
                     done = [merge_athletes(keep, duplicate) for duplicate in duplicates]
@@ -116,8 +138,10 @@ class AthleteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(VersionedAdminMixin, admin.ModelAdmin):
     """Events keep no field history of their own; Django's action log shows their changes."""
+
+    form = VersionedModelForm
 
     list_display = ["name", "distance_m"]
     search_fields = ["name", "slug"]
@@ -125,7 +149,8 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meet)
-class MeetAdmin(SimpleHistoryAdmin):
+class MeetAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["name", "start_date", "level", "city", "country", "indoor"]
     list_filter = ["level", "indoor", ("country", CountryFilter)]
     search_fields = ["search_name", "city", "venue"]
@@ -136,7 +161,7 @@ class MeetAdmin(SimpleHistoryAdmin):
         return super().get_search_results(request, queryset, fold(search_term))
 
 
-class ResultInline(admin.TabularInline):
+class ResultInline(VersionedAdminMixin, admin.TabularInline):
     """A race's results in finishing order, one row per athlete, typed as on a results sheet."""
 
     model = Result
@@ -165,7 +190,7 @@ class ResultInline(admin.TabularInline):
 
 
 @admin.register(Race)
-class RaceAdmin(SimpleHistoryAdmin):
+class RaceAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = RaceForm
     list_display = ["__str__", "date", "event", "sex", "round", "status", "result_count"]
     list_filter = ["status", "sex", "event", "round"]
@@ -210,7 +235,7 @@ class RaceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(SimpleHistoryAdmin):
+class ResultAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = ResultForm
     fields = ["race", "place", "athlete", "mark", "status", "flags", "note"]
     list_display = ["athlete", "race", "place", "time", "status", "flags"]

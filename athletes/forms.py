@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from athletes import marks
 from athletes.models import Flag, Race, Result, ResultStatus, normalise_flags
+from athletes.versioning import VersionedModelForm
 
 FLAG_HELP = "; ".join(f"{flag.value} {flag.label.lower()}" for flag in Flag)
 
@@ -51,7 +52,7 @@ class FlagsField(forms.MultipleChoiceField):
             raise forms.ValidationError(str(error)) from None
 
 
-class ResultForm(forms.ModelForm):
+class ResultForm(VersionedModelForm):
     mark = forms.CharField(
         required=False,
         max_length=20,
@@ -151,7 +152,7 @@ class ResultInlineFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class RaceForm(forms.ModelForm):
+class RaceForm(VersionedModelForm):
     """A race; warns before saving one that looks like a race already stored."""
 
     confirm_different = forms.BooleanField(

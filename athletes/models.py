@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 from athletes import marks
 from athletes.links import path_to, race_path
 from athletes.text import ascii_slug, fold
+from athletes.versioning import Versioned
 
 
 class Sex(models.TextChoices):
@@ -40,7 +41,7 @@ class AthleteQuerySet(models.QuerySet):
         return self.filter(Q(search_name=folded) | Q(aliases__search_name=folded)).distinct()
 
 
-class Athlete(models.Model):
+class Athlete(Versioned):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=80, unique=True, blank=True)
     sort_name = models.CharField(max_length=120, blank=True, help_text='"Ingebrigtsen, Jakob"')
@@ -83,7 +84,7 @@ class Athlete(models.Model):
         return self.country.ioc_code if self.country else ""
 
 
-class AthleteAlias(models.Model):
+class AthleteAlias(Versioned):
     class Kind(models.TextChoices):
         MISSPELLING = "misspelling"
         TRANSLITERATION = "transliteration"
@@ -111,7 +112,7 @@ class AthleteAlias(models.Model):
         super().save(*args, **kwargs)
 
 
-class Event(models.Model):
+class Event(Versioned):
     name = models.CharField(max_length=40, unique=True)
     slug = models.SlugField(max_length=40, unique=True, blank=True)
     distance_m = models.FloatField(help_text="1609.344 for the mile")
@@ -145,7 +146,7 @@ def level_group(level: str) -> str:
     return "championships" if level in CHAMPIONSHIP_LEVELS else "one-day meets"
 
 
-class Meet(models.Model):
+class Meet(Versioned):
     name = models.CharField(max_length=160)
     slug = models.SlugField(max_length=100, unique=True, blank=True)
     level = models.CharField(max_length=12, choices=Level.choices, default=Level.ONE_DAY)
@@ -207,7 +208,7 @@ class RaceQuerySet(models.QuerySet):
         return self.filter(status=Race.Status.SCHEDULED)
 
 
-class Race(models.Model):
+class Race(Versioned):
     """One start. Different heats of one event are different races."""
 
     class Status(models.TextChoices):
@@ -306,7 +307,7 @@ class ResultQuerySet(models.QuerySet):
         return self.order_by(models.F("place").asc(nulls_last=True), "status", "id")
 
 
-class Result(models.Model):
+class Result(Versioned):
     race = models.ForeignKey(Race, on_delete=models.PROTECT, related_name="results")
     athlete = models.ForeignKey(Athlete, on_delete=models.PROTECT, related_name="results")
     place = models.PositiveSmallIntegerField(null=True, blank=True)

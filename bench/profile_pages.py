@@ -49,6 +49,8 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["PAGE_CACHE"] = "false"
     os.environ["DEBUG"] = "false"
+    os.environ.setdefault("HTTPS", "false")  # the test client speaks plain HTTP
+    os.environ.setdefault("SECRET_KEY", "bench-profile-only-" + "x" * 40)
     os.environ.pop("REDIS_URL", None)
     import django  # after the environment is set
 

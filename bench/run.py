@@ -166,6 +166,7 @@ def site_env(database: str, *, settings: str = "bench.settings", port: int = 0) 
         "REDIS_URL": REDIS_URL,
         "DEBUG": "false",
         "SECRET_KEY": BENCH_SECRET,
+        "HTTPS": "false",  # wrk and the sweep speak plain HTTP to 127.0.0.1
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "HOST": "127.0.0.1",
         "PORT": str(port),

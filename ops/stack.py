@@ -31,6 +31,7 @@ import psycopg
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HOST = "127.0.0.1"
+REDIS_MAXMEMORY = os.environ.get("REDIS_MAXMEMORY") or "256mb"
 
 
 def log(message: str) -> None:
@@ -146,6 +147,9 @@ class PrivateRedis:
             [
                 binary, "--port", str(self.port), "--bind", HOST, "--save", "",
                 "--appendonly", "no", "--dir", str(self.directory),
+                # As README's production section says: a cache that evicts, never one that
+                # refuses writes once full.
+                "--maxmemory", REDIS_MAXMEMORY, "--maxmemory-policy", "allkeys-lru",
                 "--logfile", str(self.directory / "redis.log"),
             ],
             stdout=subprocess.DEVNULL,
@@ -298,6 +302,7 @@ def site_environment(postgres: PrivatePostgres, redis: PrivateRedis) -> dict[str
         "DJANGO_SETTINGS_MODULE": "rivalries.settings",
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "HTTPS": "false",  # plain HTTP on loopback
         "ALLOWED_HOSTS": f"{HOST},localhost",
         "DATABASE_URL": postgres.url,
         "REDIS_URL": redis.url,

@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from athletes.versioning import VersionedAdminMixin, VersionedModelForm
 from rivalries.admin_views import import_csv_view
 from rivalries.dates import display, first_day
 from rivalries.models import Moment, Quote, Rivalry, RivalryMember, Source
@@ -25,7 +26,7 @@ PRECISE_DATE_JS = "js/admin/precise_date.js"
 NAMED_IN_A_MESSAGE = 10
 
 
-class PreciseDateForm(forms.ModelForm):
+class PreciseDateForm(VersionedModelForm):
     """Stores each precise date as the first day of its interval ("any day in Nov" -> 1 Nov)."""
 
     precise_dates: tuple[str, ...] = ()
@@ -123,8 +124,9 @@ def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
     modeladmin.message_user(request, f"Unpublished {unpublished} {noun}(s).", messages.SUCCESS)
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(VersionedAdminMixin, admin.TabularInline):
     model = RivalryMember
+    form = VersionedModelForm
     extra = 2
     autocomplete_fields = ["athlete"]
 
@@ -134,7 +136,7 @@ class RivalryForm(PreciseDateForm):
 
 
 @admin.register(Rivalry)
-class RivalryAdmin(SimpleHistoryAdmin):
+class RivalryAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = RivalryForm
     list_display = ["title", "published", "began"]
     list_filter = ["published"]
@@ -159,7 +161,8 @@ class RivalryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+    form = VersionedModelForm
     list_display = ["publisher", "title", "medium", "published_on", "link", "archive"]
     list_filter = ["medium", "publisher"]
     search_fields = ["publisher", "title", "url"]
@@ -210,7 +213,7 @@ class QuoteForm(PreciseDateForm):
 
 
 @admin.register(Quote)
-class QuoteAdmin(SimpleHistoryAdmin):
+class QuoteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = QuoteForm
     list_display = ["short_text", "speaker_label", "said", "source", "is_paraphrase", "published"]
     list_filter = [
@@ -268,7 +271,7 @@ class MomentForm(PreciseDateForm):
 
 
 @admin.register(Moment)
-class MomentAdmin(SimpleHistoryAdmin):
+class MomentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = MomentForm
     list_display = ["title", "happened", "source", "published"]
     list_filter = [

@@ -1,8 +1,9 @@
 """A Redis cache that degrades to no cache while Redis cannot be reached.
 
 The cache only makes pages faster; an outage of Redis must not take the site down with it.
-Django's ``RedisCache`` raises ``redis.ConnectionError`` from every call while Redis is away;
-this backend answers as an empty cache instead (reads miss, writes are dropped), logs the
+Django's ``RedisCache`` raises ``redis.ConnectionError`` from every call while Redis is away,
+and ``OutOfMemoryError`` from every write once it is full with ``noeviction``; this backend
+answers as an empty cache instead (reads miss, writes are dropped), logs the
 outage once and its end once, and reconnects by itself.
 
 One loss needs care: a delete or an ``incr`` (the data version's bump, rivalries/caching.py)
@@ -22,11 +23,17 @@ from typing import Any
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+FULL_SHARE = 0.95
+"""A Redis with ``noeviction`` this close to its ``maxmemory`` refuses most writes (a page is
+kilobytes; the probe's write may still fit in what client buffers free now and then)."""
+PROBE_KEY = "healthz-probe"
+PROBE_SECONDS = 10
 RETRY_SECONDS = 1.0
 """After a failure, calls answer as an empty cache without trying Redis for this long: a Redis
 that does not answer at all would otherwise cost every call its socket timeout."""
@@ -55,6 +62,7 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = KeptClientRedisCacheClient
         self.unreachable_since_error: str = ""
+        self.refusing_since_error: str = ""
         self.lost_invalidation = False
         self.retry_at = 0.0
 
@@ -69,15 +77,36 @@ class FailSoftRedisCache(RedisCache):
         try:
             result = call(*args, **kw)
         except UNREACHABLE as error:
-            if not self.unreachable_since_error:
-                logger.warning("Cache unreachable, serving without it: %s", error)
-            self.unreachable_since_error = str(error) or error.__class__.__name__
-            self.lost_invalidation |= invalidates
-            self.retry_at = time.monotonic() + RETRY_SECONDS
+            self._unreachable(error, invalidates)
+            return default
+        except RedisError as error:  # reachable, but refusing: a full Redis, a bad command
+            self._refused(error, invalidates)
             return default
         if self.unreachable_since_error:
             self._recovered()
         return result
+
+    def _unreachable(self, error: RedisError, invalidates: bool) -> None:
+        if not self.unreachable_since_error:
+            logger.warning("Cache unreachable, serving without it: %s", error)
+        self.unreachable_since_error = _describe(error)
+        self.lost_invalidation |= invalidates
+        self.retry_at = time.monotonic() + RETRY_SECONDS
+
+    def _refused(self, error: RedisError, invalidates: bool) -> None:
+        """A write Redis refused (``OutOfMemoryError`` at ``maxmemory`` with ``noeviction``):
+        the page is served uncached. A refused invalidation empties the cache at once, as
+        nothing stored can be trusted after it (FLUSHDB frees memory, so a full Redis still
+        takes it); if even that fails, the cache answers as empty until it can be emptied."""
+        if self.refusing_since_error != _describe(error):
+            logger.warning("Cache refused a command, serving without it: %s", error)
+        self.refusing_since_error = _describe(error)
+        if not invalidates:
+            return
+        try:
+            super().clear()
+        except RedisError as failure:
+            self._unreachable(failure, invalidates=True)
 
     def _recovered(self) -> None:
         logger.warning("Cache reachable again")
@@ -88,11 +117,19 @@ class FailSoftRedisCache(RedisCache):
             self._soft(super().clear, None, invalidates=True)
 
     def ping(self) -> tuple[bool, str]:
-        """Whether Redis answers now, and the error when it does not (for /healthz)."""
+        """Whether Redis answers now and takes a write, and the error when not (for /healthz):
+        a Redis at its ``maxmemory`` with ``noeviction`` answers PING but stores nothing."""
         try:
-            self._cache.get_client(write=True).ping()
-        except UNREACHABLE as error:
-            return False, str(error) or error.__class__.__name__
+            client = self._cache.get_client(write=True)
+            client.ping()
+            client.set(PROBE_KEY, b"1", ex=PROBE_SECONDS)
+            memory = client.info("memory")
+        except RedisError as error:
+            return False, _describe(error)
+        full = full_without_eviction(memory)
+        if full:
+            return False, full
+        self.refusing_since_error = ""
         return True, ""
 
     # -- every call of the cache API ---------------------------------------------------------
@@ -129,3 +166,21 @@ class FailSoftRedisCache(RedisCache):
 
     def clear(self):
         return self._soft(super().clear, None, invalidates=True)
+
+
+def full_without_eviction(memory: dict[str, Any]) -> str:
+    """Why a Redis (``INFO memory``) refuses writes for being full, or "" when it does not."""
+    limit, used = int(memory.get("maxmemory") or 0), int(memory.get("used_memory") or 0)
+    policy = memory.get("maxmemory_policy", "")
+    if not limit or policy != "noeviction" or used < FULL_SHARE * limit:
+        return ""
+    return (
+        f"Redis is full (used_memory {used} of maxmemory {limit}) with maxmemory-policy"
+        " noeviction: it refuses writes, so pages are not cached. Set maxmemory-policy"
+        " allkeys-lru."
+    )
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{error.__class__.__name__}: {text[0]}" if text else error.__class__.__name__

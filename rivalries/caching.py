@@ -36,12 +36,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from hashlib import md5
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http.request import split_domain_port
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 
 from athletes.importing import imported
@@ -54,6 +57,29 @@ PRIVATE_PATHS = ("/admin/",)
 VARY_ALLOWED = frozenset({"hx-request", "hx-history-restore-request"})
 """Request headers a stored page may vary on: both are part of the key."""
 DEFAULT_PAGE_SECONDS = 3600
+_TIMELINE = frozenset({"kind", "year", "event", "speaker", "cursor"})
+_HEAD_TO_HEAD = frozenset({"rounds", "event", "indoor"})
+PAGE_QUERY_PARAMETERS: dict[str, frozenset[str]] = {
+    "home": frozenset(),
+    "rivalries": frozenset({"page"}),
+    "rivalry": _TIMELINE,
+    "rivalry-feed": frozenset(),
+    "athletes": frozenset({"letter", "country", "page"}),
+    "athlete": frozenset({"vs", "year", "event", "page"}),
+    "h2h": _HEAD_TO_HEAD,
+    "race": frozenset(),
+    "quote": frozenset(),
+    "search": frozenset({"q"}),
+    "sitemap": frozenset(),
+    "sitemap-section": frozenset({"p"}),
+    "robots": frozenset(),
+    "favicon": frozenset(),
+    "api-h2h": _HEAD_TO_HEAD,
+    "api-rivalry-timeline": _TIMELINE | {"format"},
+}
+"""The pages the cache stores, by URL name, with the query parameters each reads. A request
+with any other parameter is answered uncached and not stored; a URL name not listed (healthz,
+the admin) is never stored."""
 
 
 # --- the data version ------------------------------------------------------------------------
@@ -79,7 +105,10 @@ def bump_data_version() -> int:
         return cache.incr(VERSION_KEY)
     except ValueError:  # missing: start it (a racing process may have just done so)
         data_version()
+    try:
         return cache.incr(VERSION_KEY)
+    except ValueError:  # still missing (a full Redis refuses to create it): no page matches
+        return 0
 
 
 def data_changed(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -161,9 +190,56 @@ def htmx_variant(request: HttpRequest) -> str:
     return "htmx-restore" if request.headers.get("HX-History-Restore-Request") == "true" else "htmx"
 
 
-def page_key(request: HttpRequest) -> str:
-    url = md5(request.build_absolute_uri().encode(), usedforsecurity=False).hexdigest()
-    return f"page:{htmx_variant(request)}:{url}"
+def canonical_host(request: HttpRequest) -> str | None:
+    """The host (and port, when not the scheme's default) a stored page may be kept under, or
+    None when this request's Host header is a variant no page should be stored for.
+
+    Pages carry absolute links made from the Host header (the share link, robots.txt), and
+    Django's ALLOWED_HOSTS check ignores the port: without this, ``Host: localhost:1``,
+    ``localhost:2``, ... would each store a page. The host must be one of ALLOWED_HOSTS as
+    written (not a wildcard match) and the port absent, the scheme's default or the one the
+    server listens on.
+    """
+    host, port = split_domain_port(request.get_host())
+    if host not in {allowed.lower() for allowed in settings.ALLOWED_HOSTS}:
+        return None
+    default = "443" if request.is_secure() else "80"
+    if port in ("", default):
+        return host
+    if port == str(request.META.get("SERVER_PORT", "")):
+        return f"{host}:{port}"
+    return None
+
+
+def canonical_query(request: HttpRequest, allowed: frozenset[str]) -> str | None:
+    """The query string a stored page is kept under (the parameters the page reads, sorted,
+    empty ones dropped), or None when it holds one the page does not read."""
+    pairs = []
+    for name, values in request.GET.lists():
+        if name not in allowed:
+            return None
+        pairs.extend((name, value) for value in values if value != "")
+    return urlencode(sorted(pairs))
+
+
+def page_key(request: HttpRequest) -> str | None:
+    """The cache key of this request's page, or None when it must not be stored: an address
+    the site does not serve, or one with a query parameter its page does not read (every
+    ``?junk=N`` would otherwise be a page of its own, and anyone could fill the cache)."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    allowed = PAGE_QUERY_PARAMETERS.get(match.url_name or "")
+    if allowed is None:
+        return None
+    host, query = canonical_host(request), canonical_query(request, allowed)
+    if host is None or query is None:
+        return None
+    scheme = "https" if request.is_secure() else "http"
+    url = f"{scheme}://{host}{request.path}?{query}"
+    digest = md5(url.encode(), usedforsecurity=False).hexdigest()
+    return f"page:{htmx_variant(request)}:{digest}"
 
 
 class PageCacheMiddleware:
@@ -180,6 +256,8 @@ class PageCacheMiddleware:
         if not getattr(settings, "PAGE_CACHE", True) or not is_public_request(request):
             return self.get_response(request)
         key = page_key(request)
+        if key is None:
+            return self.get_response(request)
         found = cache.get_many([VERSION_KEY, key])  # one round trip to Redis
         version = found.get(VERSION_KEY)
         if version is None:

@@ -18,7 +18,7 @@ MAX_VERSIONS = 50
 """The newest versions read; a quote corrected more often than this shows the latest ones."""
 WORDING_FIELDS = ("text", "translation")
 # Bookkeeping, not content: a change to these alone is not a correction.
-IGNORED_FIELDS = {"published"}
+IGNORED_FIELDS = {"published", "version"}
 
 
 @dataclass(frozen=True)

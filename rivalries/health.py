@@ -1,7 +1,12 @@
 """``/healthz``: whether this app server can serve, for a load balancer.
 
-200 when the database answers, 503 when it does not; the cache is reported but never fails the
-check, because the site serves without it (rivalries/cache_backends.py), only slower.
+200 when the database answers, 503 when it does not; the cache is reported (a Redis that
+answers but refuses writes, being full, is "degraded") but never fails the check, because the
+site serves without it (rivalries/cache_backends.py), only slower.
+
+The details (timings, backends, error text such as "Error 111 connecting to 127.0.0.1:6399")
+are for the addresses in ``HEALTHZ_ALLOWED`` (loopback by default: the load balancer's or the
+operator's own check); any other client gets the bare status and the same status code.
 """
 
 from __future__ import annotations
@@ -9,11 +14,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from rivalries.clients import client_address, is_in, networks
 
 DATABASE_CHECK_TIMEOUT = 2.0
 """Seconds to wait for a pooled connection: a load balancer's check must not hang."""
@@ -70,10 +78,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status = "degraded"
     else:
         status = "ok"
-    return JsonResponse(
-        {"status": status, "database": database, "cache": cache_},
-        status=200 if database["ok"] else 503,
-    )
+    code = 200 if database["ok"] else 503
+    if not is_in(client_address(request), networks(settings.HEALTHZ_ALLOWED)):
+        return JsonResponse({"status": status}, status=code)
+    return JsonResponse({"status": status, "database": database, "cache": cache_}, status=code)
 
 
 def _ms_since(started: float) -> float:

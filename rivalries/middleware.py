@@ -22,14 +22,14 @@ import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
 EDITORS_PATH = "/admin/"
-API_PATH = "/api/v1/"
+API_PATH = "/api/"
 SAFE_METHODS = ("GET", "HEAD")
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """C0 controls and DEL, but not tab, line feed and carriage return (text a form may send)."""
@@ -110,7 +110,19 @@ class DatabaseOutageMiddleware:
 
 
 def service_unavailable(request: HttpRequest) -> HttpResponse:
-    """templates/503.html, which needs no database; plain HTML should even that fail."""
+    """templates/503.html, which needs no database; plain HTML should even that fail. The JSON
+    API's clients get JSON, as from every other answer of the API."""
+    if request.path.startswith(API_PATH):
+        response = JsonResponse(
+            {
+                "error": "The site cannot reach its database just now: try again in"
+                f" {RETRY_AFTER_SECONDS} seconds."
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
     try:
         response = render(request, "503.html", {"retry_after": RETRY_AFTER_SECONDS}, status=503)
     except Exception:  # the page that says we are down must not go down itself

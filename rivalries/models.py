@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from athletes.links import path_to
 from athletes.models import Athlete, Race, unique_slug
+from athletes.versioning import Versioned
 from rivalries import statements
 from rivalries.dates import DateError, PreciseDate, Precision
 
@@ -48,7 +49,7 @@ class RivalryQuerySet(models.QuerySet):
         return self.filter(members=athlete)
 
 
-class Rivalry(models.Model):
+class Rivalry(Versioned):
     title = models.CharField(max_length=160)
     slug = models.SlugField(max_length=100, unique=True, blank=True)
     members = models.ManyToManyField(Athlete, through="RivalryMember", related_name="rivalries")
@@ -86,7 +87,7 @@ class Rivalry(models.Model):
         return PreciseDate.of(self.began_on, self.began_on_precision) if self.began_on else None
 
 
-class RivalryMember(models.Model):
+class RivalryMember(Versioned):
     rivalry = models.ForeignKey(Rivalry, on_delete=models.CASCADE, related_name="memberships")
     athlete = models.ForeignKey(Athlete, on_delete=models.PROTECT, related_name="memberships")
     order = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -129,7 +130,7 @@ def number_new_members(sender, instance, action, **kwargs) -> None:
         member.save(update_fields=["order"])
 
 
-class Source(models.Model):
+class Source(Versioned):
     class Medium(models.TextChoices):
         ARTICLE = "article"
         INTERVIEW = "interview"
@@ -188,7 +189,7 @@ class Timing(models.TextChoices):
     AFTER = "after", "After the race"
 
 
-class Quote(models.Model):
+class Quote(Versioned):
     speaker = models.ForeignKey(
         Athlete, on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
     )
@@ -272,7 +273,7 @@ class MomentQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class Moment(models.Model):
+class Moment(Versioned):
     """A dated, sourced event that is neither race nor quote: an injury, a withdrawal."""
 
     title = models.CharField(max_length=200)

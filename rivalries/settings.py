@@ -29,7 +29,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG")
-# Without SECRET_KEY the site runs with a development key, which `check --deploy` flags.
+# Without SECRET_KEY, a development key: with DEBUG off that is an error (rivalries/checks.py),
+# so `manage.py check` and gunicorn refuse to start.
 SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-development-key-set-SECRET_KEY"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
@@ -67,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A save that loses the race against another between its form's check and its UPDATE
+    # (athletes/versioning.py) is a 409 page, not a 500.
+    "concurrency.middleware.ConcurrencyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -137,6 +141,9 @@ else:
 PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or (3600 if REDIS_URL else 60))
 
+# /healthz gives its details (timings, error text) to these addresses or networks only.
+HEALTHZ_ALLOWED = env_list("HEALTHZ_ALLOWED", "127.0.0.1,::1")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -170,7 +177,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and env_bool("HTTPS", default=False):
+# HTTPS is on unless asked off (HTTPS=false: plain-HTTP loopback use, the bench, the drill).
+HTTPS = not DEBUG and env_bool("HTTPS", default=True)
+if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
@@ -199,13 +208,25 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Editors' logins: django-axes locks a username at one address after AXES_FAILURE_LIMIT
-# failures in a row, for AXES_COOLOFF_TIME (a 429 page that says so); a success resets the count.
+# Editors' logins (rivalries/throttle.py): django-axes locks a username at one address after
+# AXES_FAILURE_LIMIT failures within AXES_COOLOFF_TIME (a 429 page that says so); a username
+# after LOGIN_USERNAME_FAILURE_LIMIT failures from all addresses; an address after
+# LOGIN_ADDRESS_FAILURE_LIMIT failures or failures on LOGIN_USERNAMES_PER_ADDRESS usernames.
+# A success clears only its own (username, address) count. The address is the client's behind
+# TRUSTED_PROXY_COUNT proxies or those in TRUSTED_PROXIES (rivalries/clients.py); with neither,
+# X-Forwarded-For is ignored and the socket's address is the client's.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "rivalries.clients.client_address"
+AXES_HANDLER = "rivalries.throttle.ThrottleHandler"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT") or 5)
+LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("LOGIN_USERNAME_FAILURE_LIMIT") or 10)
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT") or 20)
+LOGIN_USERNAMES_PER_ADDRESS = int(os.environ.get("LOGIN_USERNAMES_PER_ADDRESS") or 3)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -44,7 +44,10 @@ def test_search_finds_a_name_or_alias_with_accents_folded(editor_client, term):
 
 
 def merge(client, athletes, **extra):
-    data = {"action": "merge_selected", "_selected_action": [a.pk for a in athletes], **extra}
+    """The merge action; confirmed (``post="yes"``) from a page showing the athletes as now."""
+    shown = {f"version-{a.pk}": a.version for a in athletes}
+    data = {"action": "merge_selected", "_selected_action": [a.pk for a in athletes], **shown}
+    data.update(extra)
     return client.post(ATHLETES, data, follow=True)
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from athletes.models import Race, Result, ResultStatus
-from tests.editors import make_editor
+from tests.editors import make_editor, opened_version
 from tests.factories import AthleteFactory, EventFactory, MeetFactory, RaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,7 +204,7 @@ def test_another_heat_is_not_a_duplicate(editor_client, pre, mile, kerr):
 
 def test_saving_a_stored_race_again_is_no_duplicate_of_itself(editor_client, pre, mile, kerr):
     race = RaceFactory(meet=pre, event=mile, name="Bowerman Mile")
-    data = race_data(pre, mile, [])
+    data = race_data(pre, mile, [], version=opened_version(race))
     response = editor_client.post(f"/admin/athletes/race/{race.pk}/change/", data)
     assert response.status_code == 302
 

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from tests.editors import editors_group, make_editor
+from tests.editors import editors_group, make_editor, opened_version
 from tests.factories import (
     AthleteFactory,
     MeetFactory,
@@ -131,6 +131,7 @@ def test_history_page_shows_who_changed_a_quote(editor_client):
         "timing": "",
         "source": quote.source_id,
         "published": "on",
+        "version": opened_version(quote),
     }
     response = editor_client.post(f"/admin/rivalries/quote/{quote.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors

@@ -11,6 +11,7 @@ from athletes.models import Athlete
 from rivalries import caching
 from rivalries.importing import import_quotes_text
 from rivalries.models import Quote
+from tests.editors import opened_version
 from tests.factories import (
     AthleteFactory,
     MeetFactory,
@@ -98,6 +99,7 @@ def test_an_edit_in_the_admin_is_on_the_next_request(client, admin_client, quote
             "published_on": "",
             "url": source.url,
             "archive_url": "",
+            "version": opened_version(source),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
