@@ -32,53 +32,23 @@ from athletes.models import (
 FLAG_HELP = "; ".join(f"{flag.value} {flag.label.lower()}" for flag in Flag)
 
 
-class FlagsField(forms.MultipleChoiceField):
-    """The known flag codes as checkboxes, kept as the space-separated text the model stores."""
-
-    widget = forms.CheckboxSelectMultiple(attrs={"class": "flag-choices"})
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("choices", [(flag.value, flag.value) for flag in Flag])
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", FLAG_HELP)
-        super().__init__(**kwargs)
-
-    @staticmethod
-    def _codes(value: Any) -> list[str]:
-        if isinstance(value, str):
-            return value.split()
-        return [str(code) for code in value or ()]
-
-    def prepare_value(self, value: Any) -> list[str]:
-        return self._codes(value)
-
-    def has_changed(self, initial: Any, data: Any) -> bool:
-        return set(self._codes(initial)) != set(self._codes(data))
-
-    def clean(self, value: Any) -> str:  # type: ignore[override]
-        codes = super().clean(value)
-        try:
-            return normalise_flags(" ".join(codes))
-        except ValueError as error:
-            raise forms.ValidationError(str(error)) from None
-
-
 class ResultForm(forms.ModelForm):
     mark = forms.CharField(
         required=False,
         max_length=20,
         help_text='As written: "3:45.34", "3:29.379", "47.10"',
-        widget=forms.TextInput(attrs={"size": 9, "placeholder": "3:45.34"}),
+        widget=forms.TextInput(attrs={"size": 9}),
     )
-    flags = FlagsField()
 
     class Meta:
         model = Result
         fields = ["place", "athlete", "mark", "status", "flags", "note"]
         widgets = {
             "place": forms.NumberInput(attrs={"min": 1, "class": "vPlaceField"}),
+            "flags": forms.TextInput(attrs={"size": 8, "autocapitalize": "characters"}),
             "note": forms.TextInput(attrs={"size": 12}),
         }
+        help_texts = {"flags": f"Codes, space-separated: {FLAG_HELP}"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,6 +62,13 @@ class ResultForm(forms.ModelForm):
         try:
             return marks.parse(text)
         except marks.MarkError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_flags(self) -> str:
+        """ "wl nr", "NR, WL" -> "WL NR"; one text box, not ten checkboxes to Tab through."""
+        try:
+            return normalise_flags(self.cleaned_data.get("flags", ""))
+        except ValueError as error:
             raise forms.ValidationError(str(error)) from None
 
     def clean(self) -> dict[str, Any]:
