@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import AdminForm
 from django.core.exceptions import PermissionDenied
 from django.forms import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -33,6 +34,18 @@ from athletes.search import similar_spellings
 PASTE_PERMISSION = "rivalries.import_csv"
 """The editors who may import a CSV file may paste a table: the same rows, the same writer."""
 SUGGESTIONS = 3
+RACE_FIELDSETS = [
+    (
+        "The race",
+        {
+            "fields": [
+                ("meet", "new_meet", "date"),
+                ("event", "sex", "round", "round_number"),
+                ("name", "source_url"),
+            ]
+        },
+    )
+]
 
 
 @dataclass
@@ -277,6 +290,7 @@ def _render(
         **admin.site.each_context(request),
         "title": "Paste results",
         "race_form": race_form,
+        "race_fields": AdminForm(race_form, RACE_FIELDSETS, {}),
         "race": race if isinstance(race, Race) else None,
         "formset": formset,
         "rows": rows,

@@ -323,7 +323,7 @@ class PastedRowForm(forms.Form):
     )
     mark = forms.CharField(required=False, max_length=20, widget=forms.TextInput(attrs={"size": 8}))
     status = forms.ChoiceField(
-        choices=[(code, code if code != "finished" else "—") for code in PASTED_STATUSES]
+        choices=[(code, code if code == "finished" else code.upper()) for code in PASTED_STATUSES]
     )
     flags = forms.CharField(
         required=False, max_length=40, widget=forms.TextInput(attrs={"size": 8})
