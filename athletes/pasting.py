@@ -45,7 +45,8 @@ _PLACE = re.compile(r"=?(\d{1,3})\.?=?")
 APOSTROPHES = "'\u2019"
 _NAME_WORD = re.compile(rf"(?:[^\W\d_]+[.{APOSTROPHES}\-]?)+,?")
 _COUNTRY = re.compile(r"[A-Z]{3}")
-_BRACKETED_COUNTRY = re.compile(r"\(([A-Z]{3})\)")
+_BRACKETED_COUNTRY = re.compile(r"\(([A-Z]{2,3})\)")
+IOC_OF_ISO = {iso: ioc for ioc, iso in IOC_TO_ISO.items()}
 _BRACKETED_MARK = re.compile(r"\(([\d:.,]+)\)")
 _QUALIFIED_MARK = re.compile(r"(?P<mark>\d+(?:[:.,]\d+)+[hH]?)(?P<qualifier>q[RJrj]?|Q)?")
 _FLAG_LIKE = re.compile(r"=?[A-Z][A-Z0-9]{1,5}|=[A-Za-z]{2,3}")
@@ -205,9 +206,11 @@ class _Line:
         run = words[start:position]
         codes = []
         while len(run) >= 2 and self._ends_with_country(run):
-            codes.insert(0, run.pop())
+            codes.insert(0, run.pop().rstrip(","))
         for code in codes:
             self._set_country(code, code)
+        if run:  # "Josh Kerr, GBR, 3:45.34": the comma after the name only separates
+            run[-1] = run[-1].rstrip(",")
         self.name_words = run
         return position
 
@@ -215,7 +218,7 @@ class _Line:
     def _ends_with_country(run: list[str]) -> bool:
         """ "KERR Josh GBR": the last capitals of three letters are the country, when the name
         keeps a word or more without them (two, for a code that is no known country's)."""
-        last = run[-1]
+        last = run[-1].rstrip(",")
         if not _COUNTRY.fullmatch(last):
             return False
         known = last in IOC_TO_ISO or last in EXTRA_COUNTRIES
@@ -231,12 +234,15 @@ class _Line:
         bare = word.rstrip(",;")
         if _is_status(bare):
             self._set_status(bare)
-        elif bracketed := _BRACKETED_COUNTRY.fullmatch(bare):
-            self._set_country(bracketed.group(1), word)
+        elif (bracketed := _BRACKETED_COUNTRY.fullmatch(bare)) and _ioc(bracketed.group(1)):
+            self._set_country(_ioc(bracketed.group(1)), word)
         elif _COUNTRY.fullmatch(bare) and not self.country and bare not in FLAGS:
             self._set_country(bare, word)
-        elif bare in QUALIFIERS or self._read_flag(bare):
+        elif bare.strip("()") in QUALIFIERS or self._read_flag(bare):
             self._flush_unread()
+        elif _BRACKETED_COUNTRY.fullmatch(bare):
+            self._flush_unread()
+            self.problems.append(f"'{bare}' is not a country code: write GBR, or GB")
         elif bracketed := _BRACKETED_MARK.fullmatch(bare):
             self._read_precise(bracketed.group(1), word)
         elif _REACTION.fullmatch(bare) and self.reaction is None:
@@ -246,9 +252,9 @@ class _Line:
             self._read_mark(bare)
         elif _YEAR.fullmatch(bare) and self.name_words and self.mark is None:
             self._flush_unread()  # a year of birth
-        elif _FLAG_LIKE.fullmatch(bare) and self.name_words and not self.unread:
+        elif _FLAG_LIKE.fullmatch(bare.strip("()[]")) and self.name_words and not self.unread:
             self._flush_unread()
-            self.problems.append(f"'{bare}' is not a flag: use {' '.join(FLAGS)}")
+            self.problems.append(f"'{bare.strip('()[]')}' is not a flag: use {' '.join(FLAGS)}")
         else:
             self.unread.append(word)
         return position + 1
@@ -274,6 +280,8 @@ class _Line:
         self.country = code
 
     def _read_flag(self, word: str) -> bool:
+        """ "WL", "NR," "(PB)", "(WL, NR)"; any area's record code is AR."""
+        word = word.strip("()[]")
         code = word.upper()
         if not (word.isupper() or code in AREA_RECORDS) or len(code) < 2:
             return False
@@ -359,6 +367,13 @@ class _Line:
             self.problems.append(f"'{self.precise_text}' does not round to '{self.mark_text}'")
             return self.mark
         return self.precise
+
+
+def _ioc(code: str) -> str:
+    """ "GBR" as it is; "GB" (an ISO code, as some reports write it) as "GBR"."""
+    if len(code) == 3:
+        return code
+    return IOC_OF_ISO.get(code, "")
 
 
 def _is_status(word: str) -> bool:

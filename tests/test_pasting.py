@@ -126,6 +126,13 @@ def test_every_line_of_the_three_example_layouts_is_read_exactly(text, expected)
         ("1 Jane LEE 3:45.34", row(1, 1, "Jane Lee", "", 225_340)),
         ("1 Josh Kerr(GBR) 3:45.34", row(1, 1, "Josh Kerr", "GBR", 225_340)),
         ("1 Mo Farah AIN 13:05.12", row(1, 1, "Mo Farah", "AIN", 785_120)),
+        # news reports' punctuation: commas between the parts, flags and ISO codes in brackets
+        ("1. Josh Kerr, GBR, 3:45.34", row(1, 1, "Josh Kerr", "GBR", 225_340)),
+        (
+            "1. Josh Kerr (GB) 3:45.34 (WL, NR)",
+            row(1, 1, "Josh Kerr", "GBR", 225_340, ["WL", "NR"]),
+        ),
+        ("1. Josh Kerr (GBR) 3:45.34 (PB)", row(1, 1, "Josh Kerr", "GBR", 225_340, ["PB"])),
         # what web pages paste besides tabs: no-break spaces, Windows line ends
         (
             "1\u00a0\u00a0Josh KERR\u00a0\u00a0GBR\u00a0\u00a03:45.34\r",
@@ -158,6 +165,8 @@ def test_a_line_is_read_whatever_its_layout(line, expected):
             "'WU20R' is not a flag: use WR WL AR NR PB SB OR CR MR DLR",
         ),
         ("1 Josh Kerr GBR 3:45.34 Edinburgh AC", "not read: 'Edinburgh AC'"),
+        ("1 Josh Kerr GBR 3:45.34 (=PB)", "'=PB' is not a flag"),
+        ("1 Josh Kerr (ZZ) 3:45.34", "'(ZZ)' is not a country code: write GBR, or GB"),
         ("1 Josh Kerr (Great Britain) 3:45.34", "not read: '(Great Britain)'"),
         ("1 Josh Kerr GBR 3:45.34 3:46.00", "'3:46.00' is a second mark after '3:45.34'"),
         ("1 Josh Kerr GBR 3:45.34 (3:46.001)", "'(3:46.001)' does not round to '3:45.34'"),
