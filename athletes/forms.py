@@ -332,6 +332,13 @@ class PastedRowForm(forms.Form):
 
     NEW = "new"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        line = self.data.get(self.add_prefix("line")) if self.is_bound else self.initial.get("line")
+        for name in ("place", "name", "country", "mark", "status", "flags"):
+            label = self.fields[name].label or name.capitalize()
+            self.fields[name].widget.attrs["aria-label"] = f"{label}, line {line}"
+
     def clean_athlete(self) -> str:
         value = self.cleaned_data.get("athlete", "")
         if value not in ("", self.NEW) and not value.isdigit():
