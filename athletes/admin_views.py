@@ -30,6 +30,7 @@ from athletes.importing import AthleteMatcher, parse_country
 from athletes.models import Athlete, Event, Race
 from athletes.pasting import PastedRow, parse
 from athletes.search import similar_spellings
+from athletes.text import fold
 
 PASTE_PERMISSION = "rivalries.import_csv"
 """The editors who may import a CSV file may paste a table: the same rows, the same writer."""
@@ -260,10 +261,28 @@ def _show_errors(formset: PastedRowFormSet, report) -> None:
 
 def _saved(request: HttpRequest, race: dict[str, Any], report) -> HttpResponse:
     messages.success(request, f"Saved the pasted table: {report.lines()[0]}")
-    stored = race.get("race")
-    if stored is not None:
-        return HttpResponseRedirect(reverse("admin:athletes_race_change", args=[stored.pk]))
+    saved = race.get("race") or _race_saved(race)
+    if saved is not None:
+        return HttpResponseRedirect(reverse("admin:athletes_race_change", args=[saved.pk]))
     return HttpResponseRedirect(reverse("admin:athletes_race_changelist"))
+
+
+def _race_saved(race: dict[str, Any]) -> Race | None:
+    """The race the import matched or made from the description (the report names none)."""
+    meet = race["meet"].name if race.get("meet") else race["new_meet"]
+    races = list(
+        Race.objects.filter(
+            date=race["date"],
+            meet__search_name=fold(meet),
+            round=race["round"],
+            round_number=race.get("round_number"),
+            sex=race.get("sex", ""),
+            name=race.get("name", "").strip(),
+        ).select_related("event")[:10]
+    )
+    if len(races) > 1:
+        races = [found for found in races if fold(found.event.name) == fold(race["event"])]
+    return races[0] if len(races) == 1 else None
 
 
 def _focus_first_error(formset: PastedRowFormSet | None) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from athletes.models import Race
+from athletes.models import Athlete, Race, Result
 from tests.editors import make_editor
 from tests.factories import (
     AthleteAliasFactory,
@@ -44,7 +44,7 @@ def bowerman_field():
 
 def race_fields(meet, /, **extra):
     return {
-        "meet": str(meet.pk),
+        "meet": str(meet.pk) if meet else "",
         "event": "Mile",
         "sex": "men",
         "round": "final",
@@ -320,3 +320,124 @@ def test_reading_costs_the_same_queries_for_five_lines_as_for_fifty(
     assert five == fifty
     with django_assert_max_num_queries(five):
         read(editor_client, race_fields(prefontaine, text="\n".join(lines + unknown)))
+
+
+# -- saving: the rows go to athletes.importing.import_rows, all or nothing --------------------
+
+
+def test_saving_writes_the_race_and_its_results_at_once(editor_client, prefontaine, bowerman_field):
+    response = read(editor_client, race_fields(prefontaine))
+    data = post_rows(response, {7: {"athlete": "new", "country": ""}})
+
+    response = editor_client.post(PASTE, data)
+
+    race = Race.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/athletes/race/{race.pk}/change/"
+    assert (race.meet, race.event.name, race.name, race.sex, race.round) == (
+        prefontaine,
+        "Mile",
+        "Bowerman Mile",
+        "men",
+        "final",
+    )
+    assert str(race.date) == "2024-05-25"  # the meet's first day
+    stored = list(
+        race.results.in_finishing_order().values_list("place", "athlete__name", "time_ms", "flags")
+    )
+    assert stored == [
+        (1, "Josh Kerr", 225_340, "WL NR"),
+        (2, "Jakob Ingebrigtsen", 225_600, ""),
+        (3, "Yared Nuguse", 226_220, ""),
+        (4, "Neil Gourley", 227_740, ""),
+        (5, "Jake Wightman", 227_830, ""),
+        (None, "Jane Doe", None, ""),
+    ]
+    assert race.results.get(athlete__name="Jane Doe").status == "DNF"
+
+
+def test_a_suggestion_chosen_is_the_athlete_and_no_new_one_is_made(editor_client, prefontaine):
+    EventFactory(name="Mile", distance_m=1609.344)
+    jakob = AthleteFactory(name="Jakob Ingebrigtsen", country="NO")
+    text = "1. Jakob Ingebrigsten (NOR) 3:43.73 ER\n"
+    response = read(editor_client, race_fields(prefontaine, text=text))
+
+    response = editor_client.post(PASTE, post_rows(response, {1: {"athlete": str(jakob.pk)}}))
+
+    assert response.status_code == 302
+    (result,) = Result.objects.all()
+    assert (result.athlete, result.flags, result.time_ms) == (jakob, "AR", 223_730)
+    assert Athlete.objects.count() == 1
+
+
+def test_pasting_into_a_stored_race_adds_its_results(editor_client, bowerman_field):
+    race = RaceFactory(name="Bowerman Mile")
+    response = read(editor_client, {"race": race.pk, "text": NEWS_LIST})
+
+    response = editor_client.post(PASTE, post_rows(response, {7: {"skip": True}}))
+
+    assert response["Location"] == f"/admin/athletes/race/{race.pk}/change/"
+    assert race.results.count() == 5
+    assert Race.objects.count() == 1
+
+
+def test_a_new_meet_is_made_with_the_race(editor_client, bowerman_field):
+    data = race_fields(None, new_meet="Bislett Games", date="2024-05-30")
+    response = read(editor_client, data)
+
+    response = editor_client.post(PASTE, post_rows(response, {7: {"skip": True}}))
+
+    assert response.status_code == 302
+    race = Race.objects.get()
+    assert (race.meet.name, str(race.meet.start_date), str(race.date)) == (
+        "Bislett Games",
+        "2024-05-30",
+        "2024-05-30",
+    )
+
+
+def test_errors_of_the_import_are_said_beside_their_rows_and_nothing_is_written(
+    editor_client, prefontaine, bowerman_field
+):
+    response = read(editor_client, race_fields(prefontaine))
+    data = post_rows(response, {4: {"place": ""}, 7: {"athlete": "new", "country": ""}})
+
+    response = editor_client.post(PASTE, data)
+
+    assert response.status_code == 200
+    bad = {
+        form["line"].value(): form.errors
+        for form in response.context["formset"].forms
+        if form.errors
+    }
+    assert list(bad) == ["4"]
+    assert "a finisher needs a place" in " ".join(bad["4"]["place"])
+    assert "nothing was written" in response.content.decode()
+    assert not Race.objects.exists()
+    assert not Athlete.objects.filter(name="Jane Doe").exists()
+    page = response.content.decode()
+    assert 'value="3:45.34"' in page
+    assert 'value="Jane Doe"' in page
+
+
+def test_saving_costs_the_same_queries_for_five_lines_as_for_twenty(editor_client, prefontaine):
+    EventFactory(name="Mile", distance_m=1609.344)
+    names = [f"Runner Number{n}" for n in range(20)]
+    for name in names:
+        AthleteFactory(name=name)
+
+    def queries(count, race_name):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        text = "\n".join(
+            f"{place}. {name} (GBR) 3:{40 + place}.00"
+            for place, name in enumerate(names[:count], 1)
+        )
+        response = read(editor_client, race_fields(prefontaine, text=text, name=race_name))
+        with CaptureQueriesContext(connection) as captured:
+            saved = editor_client.post(PASTE, post_rows(response))
+        assert saved.status_code == 302
+        return len(captured)
+
+    assert queries(5, "B race") == queries(19, "A race")
