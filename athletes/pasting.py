@@ -113,7 +113,7 @@ def _is_title(line: str) -> bool:
     return line.strip().endswith(":") and not re.search(r"\d:\d", line)
 
 
-def cells(line: str) -> list[str]:
+def _cells(line: str) -> list[str]:
     """Tabs separate cells; without tabs, runs of two or more spaces do; else one cell."""
     if "\t" in line:
         return [cell.strip() for cell in line.split("\t")]
@@ -144,7 +144,7 @@ class _Line:
         self.unread: list[str] = []
 
     def read(self) -> PastedRow:
-        groups = [self._words(cell) for cell in cells(self.line)]
+        groups = [self._words(cell) for cell in _cells(self.line)]
         for index, words in enumerate(groups):
             if words:
                 self._read_cell(words, first=index == 0)  # a place only ever in the first
