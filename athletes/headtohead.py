@@ -156,11 +156,12 @@ class Side:
     time_ms: int | None
     status: str
     flags: tuple[str, ...] = ()
+    hand_timed: bool = False
 
     @property
     def time(self) -> str:
-        """The time as athletics shows it ("3:45.34"); empty unless finished."""
-        return marks.format(self.time_ms) if self.time_ms is not None else ""
+        """The time as athletics shows it ("3:45.34", "3:30.2h"); empty unless finished."""
+        return marks.format(self.time_ms, self.hand_timed) if self.time_ms is not None else ""
 
 
 @dataclass(frozen=True)
@@ -324,10 +325,12 @@ _COLUMNS = (
     "time_ms",
     "status",
     "flags",
+    "hand_timed",
     "race__results__place",
     "race__results__time_ms",
     "race__results__status",
     "race__results__flags",
+    "race__results__hand_timed",
 )
 
 
@@ -391,8 +394,10 @@ def decision(a: str, b: str) -> tuple[Case, Case]:
 def _meeting(row: tuple[Any, ...]) -> Meeting:
     (race_id, date, race_name, round_code, round_number, meet_name, meet_level, indoor,
      event_name, event_slug, distance_m, *sides) = row  # fmt: skip
-    a = Side(place=sides[0], time_ms=sides[1], status=sides[2], flags=tuple(sides[3].split()))
-    b = Side(place=sides[4], time_ms=sides[5], status=sides[6], flags=tuple(sides[7].split()))
+    a, b = (
+        Side(place, time_ms, status, tuple(flags.split()), hand_timed)
+        for place, time_ms, status, flags, hand_timed in (sides[:5], sides[5:])
+    )
     ahead, gap_ms = decide(a, b)
     round_name = Round(round_code).label
     return Meeting(

@@ -75,6 +75,7 @@ class CareerResult:
     status: str
     flags: str
     note: str
+    hand_timed: bool
     event: Event
 
     @property
@@ -92,7 +93,7 @@ class CareerResult:
 
     @property
     def time(self) -> str:
-        return marks.format(self.time_ms) if self.time_ms is not None else ""
+        return marks.format(self.time_ms, self.hand_timed) if self.time_ms is not None else ""
 
     @property
     def status_label(self) -> str:
@@ -114,13 +115,14 @@ class Best:
     @property
     def mark(self) -> str:
         """As the lists write it: "3:26.73", or "3:33.35i" when set indoors."""
-        time = marks.format(self.result.time_ms)
+        time = self.result.time
         return f"{time}i" if self.indoor else time
 
 
 _CAREER_COLUMNS = (
     "race_id", "race__date", "race__meet__name", "race__meet__indoor", "race__name",
     "race__round", "race__round_number", "place", "time_ms", "status", "flags", "note",
+    "hand_timed",
 )  # fmt: skip
 _EVENT_COLUMNS = (
     "race__event_id",

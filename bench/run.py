@@ -110,6 +110,7 @@ class Run:
     first_visit: dict[str, int] = field(default_factory=dict)
     rss_mb: dict[str, float] = field(default_factory=dict)
     imported: dict[str, Any] = field(default_factory=dict)
+    import_rss_mb: dict[str, float] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     other_pages: dict[str, dict[str, float]] = field(default_factory=dict)
     """Every other public page: label -> size -> median uncached server time (ms)."""
@@ -562,23 +563,33 @@ def measure_static(port: int, timeline_path: str, plan: Plan) -> float:
     ).rps
 
 
-def measure_import(run: Run) -> None:
+IMPORT_GROWTH = 5
+"""The memory check imports a file this many times larger too: its peak must not grow with it."""
 
+
+def measure_import(run: Run) -> None:
+    """Rows per second of a ``plan.import_rows`` file into a new database, and the importer's
+    peak memory for it and for a file ``IMPORT_GROWTH`` times larger."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "results.csv"
-        rows = write_results_csv(str(path), run.plan.import_rows)
-        recreate(IMPORT_DB, TEMPLATE_DB)
-        log(f"importing {rows} rows through athletes.importing.import_results")
-        result = subprocess.run(
-            [PYTHON, "-m", "bench.importspeed", str(path)],
-            cwd=ROOT,
-            env=site_env(IMPORT_DB, settings="rivalries.settings"),
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            raise SystemExit(f"the import failed:\n{result.stdout}\n{result.stderr}")
-        run.imported = json.loads(result.stdout.strip().splitlines()[-1])
+        for rows_wanted in (run.plan.import_rows, run.plan.import_rows * IMPORT_GROWTH):
+            path = Path(folder) / f"results-{rows_wanted}.csv"
+            rows = write_results_csv(str(path), rows_wanted)
+            recreate(IMPORT_DB, TEMPLATE_DB)
+            log(f"importing {rows} rows through athletes.importing.import_results")
+            result = subprocess.run(
+                [PYTHON, "-m", "bench.importspeed", str(path)],
+                cwd=ROOT,
+                env=site_env(IMPORT_DB, settings="rivalries.settings"),
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode:
+                raise SystemExit(f"the import failed:\n{result.stdout}\n{result.stderr}")
+            measured = json.loads(result.stdout.strip().splitlines()[-1])
+            run.import_rss_mb[str(rows)] = measured["max_rss_mb"]
+            if not run.imported:
+                run.imported = measured
+            path.unlink()
     drop(IMPORT_DB)
 
 
@@ -631,6 +642,7 @@ def results_json(run: Run, started: datetime.datetime) -> dict[str, Any]:
         "growth": growth(run),
         "first_visit_bytes_gz": sum(run.first_visit.values()),
         "import_rows_per_s": run.imported.get("rows_per_s", 0.0),
+        "import_rss_mb": run.import_rss_mb,
         "worker_rss_mb": max(run.rss_mb.values(), default=0.0),
         "other_pages_ms": run.other_pages,
     }
@@ -679,6 +691,8 @@ def table(result: dict[str, Any], run: Run) -> str:
         + ")",
         f"import: {result['import_rows_per_s']:,.0f} rows/s ({run.imported.get('rows', 0):,} rows"
         f" in {run.imported.get('seconds', 0)} s, new database, --create-athletes)",
+        "import peak memory: "
+        + ", ".join(f"{int(rows):,} rows {mb:.0f} MB" for rows, mb in run.import_rss_mb.items()),
         "worker RSS after the run: "
         + ", ".join(f"{size} {mb:.0f} MB" for size, mb in run.rss_mb.items())
         + " (largest worker)",
@@ -737,6 +751,13 @@ def target_lines(result: dict[str, Any], largest: str) -> list[str]:
     lines.append(f"  {verdict(first < 60 * 1024)} first visit {first / 1024:.1f} KB (< 60 KB)")
     rate = result["import_rows_per_s"]
     lines.append(f"  {verdict(rate >= 5000)} import {rate:,.0f} rows/s (>= 5,000)")
+    peaks = list(result["import_rss_mb"].values())
+    if len(peaks) == 2:
+        flat = peaks[1] <= peaks[0] * 1.25
+        lines.append(
+            f"  {verdict(flat)} import memory {peaks[0]:.0f} -> {peaks[1]:.0f} MB for"
+            f" {IMPORT_GROWTH}x the rows (at most +25%)"
+        )
     rss = result["worker_rss_mb"]
     lines.append(f"  {verdict(rss < 150)} worker RSS {rss:.0f} MB (< 150 MB)")
     return lines

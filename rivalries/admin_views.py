@@ -1,4 +1,5 @@
-"""The admin's CSV import page: upload, read the dry-run report, then confirm.
+"""The admin's import page: upload a file (CSV, or OpenTrack JSON for results), read the
+dry-run report, then confirm.
 
 The same functions as ``manage.py import_results`` / ``import_quotes`` do the work, so the page
 and the command cannot disagree. Between the two steps the uploaded file waits in the editor's
@@ -40,9 +41,13 @@ class UploadForm(forms.Form):
         choices=[("results", "Results"), ("quotes", "Quotes")],
         initial="results",
         widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
-        help_text="Columns as in the README and DESIGN.md, “CSV import”.",
+        help_text="Columns as in the README, “Importing files”.",
     )
-    file = forms.FileField(label="CSV file", help_text="UTF-8 text, a header row first.")
+    file = forms.FileField(
+        label="File",
+        help_text="A CSV file (UTF-8, a header row first) of results or quotes, or a"
+        " competition's results as OpenTrack JSON (.json).",
+    )
     create_athletes = forms.BooleanField(
         required=False,
         label="Create missing athletes",
@@ -152,7 +157,7 @@ def _render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     request.current_app = admin.site.name
     context = {
         **admin.site.each_context(request),
-        "title": "Import a CSV file",
+        "title": "Import a file",
         "max_upload": MAX_UPLOAD_BYTES,
         **context,
     }

@@ -1,4 +1,4 @@
-"""CSV import of quotes, on the results import's plumbing (athletes/importing.py).
+"""CSV import of quotes, on the results intake's plumbing (the athletes.importing package).
 
 The same rules hold: all or nothing, every bad row reported by line, column and value, a dry
 run that rolls back, and a second import of the same file that changes nothing. A quote is the
@@ -114,12 +114,10 @@ def import_quotes(
     one official race the speaker ran on its day.
     """
     report = ImportReport(filename or source_name(source), QUOTE_KINDS, dry_run=dry_run)
-    rows = read_rows(
-        source,
-        report,
-        required=QUOTE_COLUMNS,
-        optional=QUOTE_OPTIONAL_COLUMNS,
-        kind="quotes",
+    rows = list(
+        read_rows(
+            source, report, required=QUOTE_COLUMNS, optional=QUOTE_OPTIONAL_COLUMNS, kind="quotes"
+        )
     )
     if not report.ok:
         return report

@@ -235,11 +235,12 @@ class MemberResult:
     time_ms: int | None
     status: str
     flags: tuple[str, ...]
+    hand_timed: bool = False
 
     @property
     def time(self) -> str:
-        """As athletics shows it ("3:45.34"); empty unless finished."""
-        return marks.format(self.time_ms) if self.time_ms is not None else ""
+        """As athletics shows it ("3:45.34", "3:30.2h"); empty unless finished."""
+        return marks.format(self.time_ms, self.hand_timed) if self.time_ms is not None else ""
 
 
 @dataclass(frozen=True)
@@ -591,6 +592,7 @@ def _race_items(
                 time_ms=row.time_ms,
                 status=row.status,
                 flags=tuple(row.flags.split()),
+                hand_timed=row.hand_timed,
             )
         )
 

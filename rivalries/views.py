@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from athletes import headtohead, meetings, profile
+from athletes import headtohead, meetings, profile, provenance
 from athletes.api import athlete_pair
 from athletes.charts import gap_chart
 from athletes.headtohead import FilterError, Filters
@@ -111,9 +111,13 @@ def athlete_list(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def race_detail(request: HtmxHttpRequest, race_id: int) -> HttpResponse:
     race = get_object_or_404(Race.objects.select_related("meet", "event"), pk=race_id)
+    results = list(race.results.select_related("athlete").in_finishing_order())
+    citations = provenance.cite(race.source_url, [result.source_url for result in results])
     context = {
         "race": race,
-        "results": race.results.select_related("athlete").in_finishing_order(),
+        "results": zip(results, citations.numbers, strict=True),
+        "sources": citations.sources,
+        "race_source_number": 1 if race.source_url else None,
     }
     if request.htmx:
         return render(request, "races/detail.html#results", context)

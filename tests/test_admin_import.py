@@ -143,3 +143,27 @@ def test_an_oversized_file_is_refused_with_its_size(editor_client, monkeypatch):
 def test_upload_page_opens_from_the_admin_index(editor_client):
     assert 'href="/admin/import/"' in editor_client.get("/admin/").content.decode()
     assert editor_client.get(IMPORT).status_code == 200
+
+
+def test_an_opentrack_competition_is_previewed_and_imported_like_a_csv(editor_client):
+    with open("tests/data/opentrack-budapest-2023.json", encoding="utf-8") as handle:
+        text = handle.read()
+    response = upload(editor_client, text, create_athletes=True, name="budapest-2023.json")
+    assert response.status_code == 200
+    counts = {row["kind"]: row["created"] for row in response.context["rows"]}
+    assert counts == {"athletes": 6, "events": 1, "meets": 1, "races": 1, "results": 6}
+    assert not Result.objects.exists()
+
+    response = editor_client.post(IMPORT, {"token": response.context["token"]})
+    assert response.status_code == 200
+    race = Race.objects.get()
+    assert (race.round, race.date.isoformat()) == ("final", "2023-08-23")
+    assert Result.objects.filter(race=race).count() == 6
+
+
+def test_a_json_file_that_is_not_a_competition_is_refused_with_its_line(editor_client):
+    response = upload(editor_client, '{\n  "events": 3\n}', name="wrong.json")
+    report = response.context["report"]
+    assert not report.ok
+    assert "this is not an OpenTrack competition" in report.summary()
+    assert not Race.objects.exists()

@@ -203,7 +203,10 @@ def write_big_file(path, size: int = HUNDRED_MB) -> None:
 
 
 @pytest.fixture
-def big_file(tmp_path):
+def big_file(tmp_path, settings):
+    """A 100 MB file, over a limit of 50 MB (the default is higher: memory no longer grows
+    with the file, so only a wrong file is refused)."""
+    settings.IMPORT_MAX_BYTES = 50_000_000
     path = tmp_path / "huge.csv"
     write_big_file(path)
     return path

@@ -505,3 +505,42 @@ def test_query_counts_do_not_grow_with_the_data(client, settings, django_assert_
         with django_assert_max_num_queries(MAX_QUERIES[page], info=url):
             response = client.get(url)
         assert response.status_code in (200, 404), url
+
+
+def test_race_page_numbers_each_source_once_and_links_results_to_their_own(client):
+    official, report = "https://example.org/official", "https://example.org/report"
+    race = RaceFactory(source_url=official)
+    ResultFactory(race=race, athlete=AthleteFactory(name="Top One"), place=1, time_ms=225_340)
+    ResultFactory(
+        race=race,
+        athlete=AthleteFactory(name="From Report"),
+        place=2,
+        time_ms=210_200,
+        hand_timed=True,
+        source_url=report,
+    )
+    ResultFactory(
+        race=race,
+        athlete=AthleteFactory(name="Also Report"),
+        place=3,
+        time_ms=226_000,
+        source_url=report,
+    )
+    body = html(client, f"/races/{race.pk}/")
+    sources = body.split('<ol class="source-list">')[1].split("</ol>")[0]
+    assert sources.count("<li") == 2
+    assert sources.index(official) < sources.index(report)
+    assert f'id="race-{race.pk}-source-2"' in sources
+    rows = body.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert "source-ref" not in rows[0]
+    assert all(f'href="#race-{race.pk}-source-2"' in row for row in rows[1:])
+    assert "3:30.2h" in rows[1]  # hand-timed, as written
+
+
+def test_race_page_with_one_source_names_it_plainly(client):
+    race = RaceFactory(source_url="https://example.org/official")
+    ResultFactory(race=race, place=1, time_ms=225_340)
+    body = html(client, f"/races/{race.pk}/")
+    assert "Source: <a" in body
+    assert "source-ref" not in body
+    assert "source-list" not in body

@@ -107,7 +107,8 @@ def load_story(path: Path) -> dict[str, Counts]:
     else:
         counts["rivalry"].unchanged += 1
     if not rivalry.members.exists():
-        rivalry.members.add(*(athlete(name) for name in spec["members"]))
+        for name in spec["members"]:  # one at a time: add(a, b) numbers them in pk-set order
+            rivalry.members.add(athlete(name))
     for moment_spec in data["moments"]:
         happened = PreciseDate.parse(
             moment_spec["happened_on"], moment_spec["happened_on_precision"]
