@@ -26,7 +26,13 @@ from django.urls import reverse
 
 from athletes import marks
 from athletes.forms import PASTED_STATUSES, PastedRowForm, PastedRowFormSet, PasteRaceForm
-from athletes.importing import AthleteMatcher, parse_country
+from athletes.importing import (
+    AthleteMatcher,
+    ImportReport,
+    ResultRow,
+    import_rows,
+    parse_country,
+)
 from athletes.models import Athlete, Event, Race
 from athletes.pasting import PastedRow, parse
 from athletes.search import similar_spellings
@@ -202,9 +208,7 @@ def _check_chosen(formset: PastedRowFormSet, choices: list[Choices]) -> bool:
     return stale
 
 
-def _save(race: dict[str, Any], formset: PastedRowFormSet):
-    from athletes.importing import ResultRow, import_rows
-
+def _save(race: dict[str, Any], formset: PastedRowFormSet) -> ImportReport:
     stored: Race | None = race.get("race")
     description: dict[str, Any] = (
         {"race_id": stored.pk}
@@ -247,7 +251,7 @@ def _save(race: dict[str, Any], formset: PastedRowFormSet):
     return import_rows(rows, filename="pasted table")
 
 
-def _show_errors(formset: PastedRowFormSet, report) -> None:
+def _show_errors(formset: PastedRowFormSet, report: ImportReport) -> None:
     """Each error of the report beside its line's row, on the field it names when shown."""
     by_line = {form.cleaned_data.get("line"): form for form in formset.forms}
     for error in report.errors:
@@ -259,8 +263,18 @@ def _show_errors(formset: PastedRowFormSet, report) -> None:
         form.add_error(column, ValidationError(error.message))
 
 
-def _saved(request: HttpRequest, race: dict[str, Any], report) -> HttpResponse:
-    messages.success(request, f"Saved the pasted table: {report.lines()[0]}")
+def _saved(request: HttpRequest, race: dict[str, Any], report: ImportReport) -> HttpResponse:
+    done = [
+        f"{kind} {counts.created} created, {counts.updated} changed"
+        for kind, counts in report.counts.items()
+        if counts.created or counts.updated
+    ]
+    messages.success(
+        request,
+        f"Saved the pasted table ({report.rows} rows): {'; '.join(done)}."
+        if done
+        else f"The pasted table ({report.rows} rows) was already stored: nothing changed.",
+    )
     saved = race.get("race") or _race_saved(race)
     if saved is not None:
         return HttpResponseRedirect(reverse("admin:athletes_race_change", args=[saved.pk]))
@@ -299,7 +313,7 @@ def _render(
     race_form: PasteRaceForm,
     formset: PastedRowFormSet | None,
     choices: list[Choices],
-    report: Any,
+    report: ImportReport | None,
 ) -> HttpResponse:
     request.current_app = admin.site.name
     race = getattr(race_form, "cleaned_data", {}).get("race") or race_form.fields["race"].initial
