@@ -220,9 +220,21 @@ def similar_spellings(names: list[str], limit: int = 3) -> dict[str, list[Athlet
         scored = []
         for athlete in candidates:
             spellings = [athlete.search_name, *(a.search_name for a in athlete.aliases.all())]
-            score = max(_closeness(terms, spelling) for spelling in spellings)
+            score = max(_closeness_with_initials(terms, spelling) for spelling in spellings)
             if score >= DIFFLIB_CUTOFF:
                 scored.append((-score, athlete.sort_name, athlete.pk, athlete))
         scored.sort(key=lambda item: item[:3])
         found[name] = [athlete for *_, athlete in scored[:limit]]
     return found
+
+
+def _closeness_with_initials(terms: list[str], spelling: str) -> float:
+    """As ``_closeness``, but an initial ("j." in "J. Ingebrigtsen", as results lists write
+    given names) matches any word it begins."""
+    name_words = spelling.split()
+    return min(
+        float(any(word.startswith(term[0]) for word in name_words))
+        if re.fullmatch(r"\w\.?", term)
+        else max(difflib.SequenceMatcher(None, term, word).ratio() for word in name_words)
+        for term in terms
+    )
