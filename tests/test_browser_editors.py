@@ -299,7 +299,7 @@ def test_editor_imports_a_csv_through_the_upload_page(page: Page, live_server, e
     snap(page, "admin_index")
     page.get_by_role("link", name="Import results (CSV or OpenTrack JSON) or quotes (CSV)").click()
     page.get_by_label("Results").check()
-    page.get_by_label("File", exact=True).set_input_files(csv)
+    page.get_by_label("File:", exact=True).set_input_files(csv)
     page.get_by_role("button", name="Check the file").click()
 
     errors = page.locator("#import-errors")
@@ -308,7 +308,7 @@ def test_editor_imports_a_csv_through_the_upload_page(page: Page, live_server, e
     snap(page, "import_rejected")
 
     page.get_by_label("Results").check()
-    page.get_by_label("File", exact=True).set_input_files(csv)
+    page.get_by_label("File:", exact=True).set_input_files(csv)
     page.get_by_label("Create missing athletes").check()
     page.get_by_role("button", name="Check the file").click()
     counts = page.locator("#import-counts")
