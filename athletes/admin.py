@@ -17,7 +17,8 @@ from athletes.models import Athlete, AthleteAlias, Event, Meet, Race, Result
 from athletes.text import fold
 from athletes.versioning import VersionedAdminMixin, VersionedModelForm, stale_message
 
-RESULT_ROWS_FOR_A_NEW_RACE = 16  # a championship final is 12 to 16 starters
+EMPTY_RESULT_ROWS = 3
+"""Few: Enter on the last row adds one, and every empty row stands between the editor and Save."""
 
 
 def is_autocomplete(request: HttpRequest) -> bool:
@@ -155,6 +156,8 @@ class MeetAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_filter = ["level", "indoor", ("country", CountryFilter)]
     search_fields = ["search_name", "city", "venue"]
     date_hierarchy = "start_date"
+    # Name and day, as a meet is one a day: "prefontaine-classic-2024-05-25".
+    prepopulated_fields = {"slug": ["name", "start_date"]}
 
     def get_search_results(self, request, queryset, search_term):
         """ "Zurich" finds "Weltklasse Zürich": meet names are matched folded, as athletes are."""
@@ -183,10 +186,10 @@ class ResultInline(VersionedAdminMixin, admin.TabularInline):
         return formfield
 
     def get_extra(self, request: HttpRequest, obj: Race | None = None, **kwargs) -> int:
-        """Room for a whole final on a new race; a couple of spare rows once it has results."""
+        """A few rows to start typing in on a new race, one spare once it has results."""
         if obj is not None and obj.results.exists():
-            return 2
-        return RESULT_ROWS_FOR_A_NEW_RACE
+            return 1
+        return EMPTY_RESULT_ROWS
 
 
 @admin.register(Race)

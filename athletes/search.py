@@ -181,3 +181,60 @@ def _closeness(terms: list[str], spelling: str) -> float:
         max(difflib.SequenceMatcher(None, term, word).ratio() for word in name_words)
         for term in terms
     )
+
+
+def similar_spellings(names: list[str], limit: int = 3) -> dict[str, list[Athlete]]:
+    """For each name, the stored athletes spelled most like it, best first; every name at once.
+
+    A pasted results table asks this for all its unknown names together, so the page costs
+    the same two queries (candidates, their aliases) for one unknown name as for twenty: on
+    PostgreSQL the candidates are those trigram-similar to any name, elsewhere those sharing a
+    three-letter piece with one; ``difflib`` then ranks them for each name.
+    """
+    terms_by_name = {name: words(clean_query(name)) for name in names}
+    terms_by_name = {name: terms for name, terms in terms_by_name.items() if terms}
+    if not terms_by_name:
+        return {}
+    condition = Q()
+    if connection.vendor == "postgresql":
+        for terms in terms_by_name.values():
+            folded = " ".join(terms)
+            condition |= Q(search_name__trigram_word_similar=folded)
+            condition |= Q(aliases__search_name__trigram_word_similar=folded)
+    else:
+        for terms in terms_by_name.values():
+            for term in terms:
+                for piece in {term[:3], term[-3:]} if len(term) >= 3 else ():
+                    condition |= Q(search_name__contains=piece)
+                    condition |= Q(aliases__search_name__contains=piece)
+    if not condition:
+        return {}
+    candidates = list(
+        Athlete.objects.filter(condition)
+        .distinct()
+        .order_by("pk")[: CANDIDATES * 2]
+        .prefetch_related("aliases")
+    )
+    found = {}
+    for name, terms in terms_by_name.items():
+        scored = []
+        for athlete in candidates:
+            spellings = [athlete.search_name, *(a.search_name for a in athlete.aliases.all())]
+            score = max(_closeness_with_initials(terms, spelling) for spelling in spellings)
+            if score >= DIFFLIB_CUTOFF:
+                scored.append((-score, athlete.sort_name, athlete.pk, athlete))
+        scored.sort(key=lambda item: item[:3])
+        found[name] = [athlete for *_, athlete in scored[:limit]]
+    return found
+
+
+def _closeness_with_initials(terms: list[str], spelling: str) -> float:
+    """As ``_closeness``, but an initial ("j." in "J. Ingebrigtsen", as results lists write
+    given names) matches any word it begins."""
+    name_words = spelling.split()
+    return min(
+        float(any(word.startswith(term[0]) for word in name_words))
+        if re.fullmatch(r"\w\.?", term)
+        else max(difflib.SequenceMatcher(None, term, word).ratio() for word in name_words)
+        for term in terms
+    )

@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from athletes.admin_views import paste_results_view
 from athletes.versioning import VersionedAdminMixin, VersionedModelForm
 from rivalries.admin_views import import_csv_view
 from rivalries.dates import display, first_day
@@ -301,15 +302,19 @@ class MomentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
 
 
 def _with_import_page(site_urls):
-    """The admin site's URLs, with the CSV import page at /admin/import/ in front.
+    """The admin site's URLs, with the CSV import page at /admin/import/ and the "Paste
+    results" page at /admin/paste/ in front.
 
     Added to the default site's own ``get_urls`` so the page lives under the admin's login,
     namespace ("admin:import") and look, without a URLconf entry of its own.
     """
 
     def get_urls():
-        page = path("import/", admin.site.admin_view(import_csv_view), name="import")
-        return [page, *site_urls()]
+        pages = [
+            path("import/", admin.site.admin_view(import_csv_view), name="import"),
+            path("paste/", admin.site.admin_view(paste_results_view), name="paste"),
+        ]
+        return [*pages, *site_urls()]
 
     get_urls.with_import_page = True
     return get_urls

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from athletes.search import MAX_QUERY_LENGTH, clean_query, find_athletes
+from athletes.search import MAX_QUERY_LENGTH, clean_query, find_athletes, similar_spellings
 from rivalries.search import search
 from tests.factories import AthleteAliasFactory, AthleteFactory, QuoteFactory
 
@@ -178,3 +178,19 @@ def test_postgresql_search_uses_the_gin_indexes(demo):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = on")
+
+
+def test_similar_spellings_suggests_for_every_name_at_once(demo, django_assert_max_num_queries):
+    typed = ["Jakob Ingebrigsten", "Josh Ker", "Yared Nuguce", "Nobody Atall", "J. Wightman"]
+    with django_assert_max_num_queries(2):  # candidates, their aliases: for any number of names
+        found = similar_spellings(typed, limit=3)
+    assert found["Jakob Ingebrigsten"][0].name == "Jakob Ingebrigtsen"
+    assert found["Josh Ker"][0].name == "Josh Kerr"
+    assert found["Yared Nuguce"][0].name == "Yared Nuguse"
+    assert found["Nobody Atall"] == []
+    assert [athlete.name for athlete in found["J. Wightman"]] == ["Jake Wightman"]
+
+
+def test_similar_spellings_of_nothing_asks_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert similar_spellings(["", "  ", "\x00"]) == {}

@@ -1,7 +1,8 @@
 // Results typed like a results sheet: Enter in a result row moves to the next row's place,
 // instead of submitting a race half entered. Shift+Enter goes back a row. A row is added
 // (Django's "Add another" link) when Enter is pressed on the last one. Choosing an athlete
-// moves on to the mark, past the add/change links beside the athlete field.
+// moves on to the mark, past the add/change links beside the athlete field. After a refused
+// save the cursor starts in the first field at fault, not at the top of the form.
 "use strict";
 {
     const GROUP = "#results-group";
@@ -61,5 +62,28 @@
                 setTimeout(() => mark.focus(), 0);
             }
         });
+    });
+
+    // Django's change_form.js (async) focuses the form's first field on an add page; the
+    // load event comes after it has run.
+    window.addEventListener("load", () => {
+        const error = document.querySelector("#content-main form .errorlist");
+        if (!error) {
+            return;
+        }
+        let place = error.closest("td, .form-row, .fieldBox");
+        const rowErrors = error.closest("tr.row-form-errors");
+        if (rowErrors) {
+            place = rowErrors.nextElementSibling;
+        }
+        const field = place && place.querySelector(
+            ".select2-selection, input:not([type=hidden]), select:not(.admin-autocomplete), textarea"
+        );
+        if (field) {
+            field.focus();
+            if (field.select) {
+                field.select();
+            }
+        }
     });
 }
