@@ -125,8 +125,8 @@ _DESCRIPTOR = re.compile(
     re.IGNORECASE,
 )
 _ROLE = re.compile(
-    r"\b(?:meet director|race director|director|organi[sz]er|coach|agent|commentator|pundit"
-    r"|broadcaster|promoter|father|mother|manager|trener|trener|ekspert|NRK-ekspert"
+    r"(?:\b[A-Z][\w-]*\s+)?\b(?:[Mm]eet director|race director|director|organi[sz]er|coach"
+    r"|agent|commentator|pundit|broadcaster|promoter|father|mother|manager|trener|ekspert|NRK-ekspert"
     r"|TV 2-ekspert|meetdirektør|arrangør|agenten|treneren|faren)\s+"
     r"(?P<name>[A-ZÆØÅÄÖÜ][\w’'-]+(?:\s+[A-ZÆØÅÄÖÜ][\w’'-]+){0,2})"
 )
@@ -197,7 +197,9 @@ _DATE_CUES = re.compile(
     r"|(?P<year>\b(?:in|i)\s+(?P<y4>(?:19|20)\d{2})\b(?!\s+(?:[A-Z]|VM|OL|EM)))"
     r"|(?P<season>\b(?P<sw>(?:earlier\s+)?this|last|(?:tidligere\s+)?i|i\s+fjor)\s+(?P<sn>winter|spring|summer|autumn|fall|vinter|vår|sommer|høst)\b)"
     rf"|(?P<later>\b(?P<n>{_NUMBER_WORD})\s+(?P<unit>days?|weeks?|months?|dager|dagers|uker|ukers|måneder)\s+(?P<dir>later|earlier|after|ago|before|senere|etter|tidligere|siden)\b)"
-    r"|(?P<nextday>\b(?:the\s+next\s+day|a\s+day\s+later|dagen\s+etter)\b)",
+    r"|(?P<nextday>\b(?:the\s+next\s+day|a\s+day\s+later|dagen\s+etter)\b)"
+    r"|(?P<thismonth>\b(?:(?:earlier\s+)?this\s+month|(?:tidligere\s+)?denne\s+måneden)\b)"
+    r"|(?P<thisweek>\b(?:(?:earlier\s+)?this\s+week|(?:tidligere\s+)?denne\s+uken)\b)",
     re.IGNORECASE,
 )
 _EVENT = re.compile(
@@ -306,6 +308,8 @@ class _Reading:
     mentions: list[_Mention] = field(default_factory=list)
     cues: list[_Cue] = field(default_factory=list)
     rivals: dict[int, set[int]] = field(default_factory=dict)
+    spoken: set[int] = field(default_factory=set)
+    """The paragraphs that hold a statement read so far."""
 
 
 def propose(text: str, published_on: datetime.date, language: str | None = None) -> list[Proposal]:
@@ -332,6 +336,7 @@ def propose(text: str, published_on: datetime.date, language: str | None = None)
         proposal = _proposal(reading, group, previous, story_day, article_language)
         if proposal is None:
             continue
+        reading.spoken.update(part.paragraph for part in group.parts)
         previous = (group, proposal)
         proposals.append(proposal)
     return _unique(proposals)
@@ -350,7 +355,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 def _dateline(text: str, published_on: datetime.date) -> datetime.date:
     """The date a dateline gives ("OSLO, 12 March —"), else the publication's."""
-    head = re.match(r"[^\n]{0,80}?\s[—–-]\s", text)
+    head = re.match(r"[^\n]{0,80}?[ \t][—–-][ \t]", text)
     if head:
         for match in _DATE_CUES.finditer(head.group()):
             cue = _absolute(match, published_on)
@@ -415,7 +420,10 @@ def _single_close(text: str, i: int, end: int) -> int | None:
 def _quote_groups(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[_Group]:
     groups: list[_Group] = []
     for index, (start, end) in enumerate(paragraphs):
-        if re.match(r"[–—-]\s", text[start:end]) and not _is_post_signature(text[start:end]):
+        line = text[start:end]
+        if (re.match(r"[–—-]\s", line) or re.search(r":\s[–—]\s", line)) and not _is_post_signature(
+            line
+        ):
             groups.extend(_dash_groups(text, start, end, index))
             continue
         parts = _quote_parts(text, start, end, index)
@@ -488,7 +496,7 @@ def _over_paragraphs(
 def _dash_groups(text: str, start: int, end: int, paragraph: int) -> list[_Group]:
     """Dialogue led by a dash: "– Jeg bryr meg ikke, sier Kerr. – Det er støy."."""
     group = _Group([], kind="dash")
-    for match in re.finditer(r"(?:^|(?<=[.!?…]\s))[–—-]\s+", text[start:end]):
+    for match in re.finditer(r"(?:^|(?<=[.!?…:]\s))[–—-]\s+", text[start:end]):
         speech_start = start + match.end()
         following = re.search(r"\s[–—]\s", text[speech_start:end])
         speech_end = speech_start + following.start() if following else end
@@ -575,8 +583,9 @@ class _Names:
         found: list[_Mention] = []
         unmatched: list[tuple[int, int, str]] = []
         covered: list[tuple[int, int]] = []
+        roles = [(m.start("name"), m.end("name")) for m in _ROLE.finditer(self.text)]
         for start, end, piece in sorted(pieces, key=lambda p: (p[0], -(p[1] - p[0]))):
-            if any(s <= start and end <= e for s, e in covered):
+            if any(s <= start and end <= e for s, e in covered + roles):
                 continue
             athletes = exact.get(fold(piece), set())
             if athletes:
@@ -586,14 +595,44 @@ class _Names:
             elif " " not in piece:
                 unmatched.append((start, end, piece))
         for start, end, piece in unmatched:
-            if any(s <= start and end <= e for s, e in covered):
+            if any(s <= start and end <= e for s, e in covered + roles):
                 continue
             athlete = self._similar(piece, found)
-            found.append(_Mention(start, end, piece, athlete))
-            covered.append((start, end))
-        found.extend(self._persons(covered))
+            if athlete is not None:
+                found.append(_Mention(start, end, piece, athlete))
+                covered.append((start, end))
+        people = self._persons()
+        found.extend(people)
+        covered.extend((m.start, m.end) for m in people)
+        found.extend(self._unknown(covered))
         found.sort(key=lambda mention: mention.start)
         return found
+
+    def _unknown(self, covered: Sequence[tuple[int, int]]) -> list[_Mention]:
+        """Runs of capitalised words no athlete is called: "Kari Nordby", "Hayward Field"."""
+        unknown = []
+        for start, sequence in self.sequences:
+            run: list[tuple[int, str]] = []
+            for match in re.finditer(r"\S+", sequence):
+                word_start = start + match.start()
+                word = re.sub(r"(?:['’]s?|[.,:;])$", "", match.group())
+                known = fold(word) in _NOT_NAMES or not word[:1].isupper()
+                inside = any(s <= word_start < e for s, e in covered)
+                if known or inside:
+                    if run:
+                        unknown.append(self._run(run))
+                    run = []
+                    continue
+                run.append((word_start, word))
+            if run:
+                unknown.append(self._run(run))
+        return unknown
+
+    @staticmethod
+    def _run(run: Sequence[tuple[int, str]]) -> _Mention:
+        first, last = run[0], run[-1]
+        surface = " ".join(word for _, word in run)
+        return _Mention(first[0], last[0] + len(last[1]), surface, None)
 
     def _pieces(self) -> list[tuple[int, int, str]]:
         """Every run of one to four words of each capitalised sequence, possessives cut."""
@@ -680,14 +719,13 @@ class _Names:
             best = [a for a in best if a.pk in named]
         return best[0] if len(best) == 1 else None
 
-    def _persons(self, covered: Sequence[tuple[int, int]]) -> list[_Mention]:
-        """People the record does not know, named with their role: "meet director Tom Smith"."""
-        people = []
-        for match in _ROLE.finditer(self.text):
-            start, end = match.start(), match.end()
-            if not any(s <= match.start("name") < e for s, e in covered):
-                people.append(_Mention(start, end, match.group("name"), None))
-        return people
+    def _persons(self) -> list[_Mention]:
+        """People named with their role ("meet director Tom Smith"): not athletes, whatever
+        their name may resemble."""
+        return [
+            _Mention(match.start(), match.end(), match.group("name"), None)
+            for match in _ROLE.finditer(self.text)
+        ]
 
 
 def _person_like(surface: str) -> bool:
@@ -785,7 +823,11 @@ def _speaker_in(reading: _Reading, start: int, end: int) -> tuple[Athlete | None
                 r"\s*(?:,[^,.;:]{1,60},)?\s*(?:\w+\s+){0,1}", before
             ):
                 return resolve()
-            if ref_start >= verb.end() and re.fullmatch(r"\s*(?:til\s+|to\s+)?", after):
+            if (
+                ref_start >= verb.end()
+                and re.fullmatch(r"\s*(?:til\s+|to\s+)?(?:[a-zæøå-]+\s+){0,2}", after)
+                and not re.search(r"\b(?:til|to|with|med|about|om|at|on)\s+$", after)
+            ):
                 return resolve()
     return None
 
@@ -794,7 +836,12 @@ def _refs(reading: _Reading, start: int, end: int):
     """Who a span of narration names: athletes, people, pronouns and descriptions."""
     text = reading.text
     refs = []
+    described = [(m.start(), m.end()) for m in (*_DESCRIPTOR.finditer(text, start, end),)] + [
+        (m.start(), m.end()) for m in _PRONOUN.finditer(text, start, end)
+    ]
     for mention in reading.mentions:
+        if mention.athlete is None and any(s <= mention.start < e for s, e in described):
+            continue
         if start <= mention.start and mention.end <= end:
             if mention.athlete is not None:
                 athlete = mention.athlete
@@ -892,7 +939,9 @@ def _report(reading: _Reading, start: int, end: int, paragraph: int) -> _Group |
         if speaker is None or speaker[0] is None:
             continue
         rest = re.match(
-            r"\s+(?:to\s+[^,.]{1,60}?\s+|til\s+\S+\s+)?(?:that\s+|at\s+)?",
+            r"\s+(?:to\s+[^,.]{1,60}?\s+|til\s+\S+\s+)?"
+            r"(?:(?:after|before|on|in|at|etter|før|på|i)\s+[^,.]{1,30}?\s+(?=that\b|at\b))?"
+            r"(?:that\s+|at\s+)?",
             text[verb.end() : end],
         )
         clause_start = verb.end() + (rest.end() if rest else 0)
@@ -973,6 +1022,10 @@ def _absolute(match: re.Match, anchor: datetime.date) -> PreciseDate | None:
         return PreciseDate(anchor - datetime.timedelta(days=1))
     if kind == "today":
         return PreciseDate(anchor)
+    if kind == "thismonth":
+        return PreciseDate(anchor.replace(day=1), Precision.MONTH)
+    if kind == "thisweek":
+        return covering(anchor - datetime.timedelta(days=anchor.weekday()), anchor)
     if kind == "lastyear":
         return PreciseDate(datetime.date(anchor.year - 1, 1, 1), Precision.YEAR)
     if kind == "thisyear":
@@ -988,6 +1041,9 @@ def _absolute(match: re.Match, anchor: datetime.date) -> PreciseDate | None:
 
 
 def _season(which: str, season: str, anchor: datetime.date) -> PreciseDate | None:
+    """ "tidligere i vinter", "last summer". A winter that crosses New Year, which no single
+    month or year holds, is dated by its part in the publication's year (rivalries/dates.py
+    has no "Dec 2024 - Feb 2025"); an editor widens it when the text means December."""
     first, last = _SEASONS[season]
     year = anchor.year
     if "fjor" in which or which == "last":
@@ -996,6 +1052,8 @@ def _season(which: str, season: str, anchor: datetime.date) -> PreciseDate | Non
         start = datetime.date(year - 1 if anchor.month <= last else year, first, 1)
         end_month_year = start.year + 1
         end = datetime.date(end_month_year, last, calendar.monthrange(end_month_year, last)[1])
+        if start.year != min(end, anchor).year:
+            start = datetime.date(min(end, anchor).year, 1, 1)
     else:
         start = datetime.date(year, first, 1)
         end = datetime.date(year, last, calendar.monthrange(year, last)[1])
@@ -1071,13 +1129,14 @@ def _cues(reading: _Reading) -> list[_Cue]:
 def _in_relative_clause(text: str, position: int) -> bool:
     """ "…, whose last race will be … in September" dates something else."""
     clause = text[max(0, position - 120) : position]
-    return bool(re.search(r",\s*(?:whose|which|who|where)\b[^,.;]*$", clause))
+    return bool(re.search(r",\s*(?:whose|which|who|where|som|der|hvor)\b[^,.;]*$", clause))
 
 
 def _future(masked: str, position: int) -> bool:
     """ "…when they meet again in August" is not when anything was said."""
     sentence = masked[_sentence_start(masked, position, 0) : position]
-    return bool(re.search(r"\b(?:will|\w+'ll|shall|skal|kommer til å|again|igjen)\b", sentence))
+    lead = re.split(r"[,;:]", sentence)[-1][-50:]
+    return bool(re.search(r"\b(?:will|\w+'ll|shall|skal|kommer til å|again|igjen)\b", lead))
 
 
 def _meet(match: re.Match) -> Meet | None:
@@ -1189,17 +1248,18 @@ def _when(
         if dated:
             return dated[0], "", None
     context = _context(reading, group)
-    meet = next((c.meet for c in reversed(context + own) if c.meet), None)
+    relative = _context(reading, group, relative=True)
+    meet = next((c.meet for c in reversed(relative + own) if c.meet), None)
     dated = [c for c in own if c.date or c.relative]
     if dated:
         cue = dated[0]
         if cue.relative:
-            return _shifted(reading, cue, context), timing, meet
+            return _shifted(reading, cue), timing, meet
         if cue.meet is not None:
             return cue.date, timing, cue.meet
         return cue.date, timing, meet
     if any(c.later for c in own) or timing:
-        base = next((c for c in reversed(context) if c.date), None)
+        base = next((c for c in reversed(relative) if c.date), None)
         if base is not None:
             date = base.date
             if any(c.later for c in own) and date.precision == Precision.DAY:
@@ -1229,23 +1289,27 @@ def _speaks_of(reading: _Reading, group: _Group, cue: _Cue) -> bool:
     lead = reading.masked[start : cue.start]
     if len(lead.split()) <= 2 or re.fullmatch(r"\s*(?:[A-Z]\w+\s+){0,3}", lead):
         return True
-    window = reading.text[max(start, cue.start - 40) : cue.start]
-    if re.search(rf"\b(?:{_SPEECH_VERBS})\b[^,.;]{{0,30}}$", window):
+    window = reading.text[max(start, cue.start - 60) : cue.start]
+    if re.search(rf"\b(?:{_SPEECH_VERBS})\b[^,.;]{{0,50}}$", window):
         return True
-    after = reading.text[cue.end : cue.end + 30]
-    if re.match(rf"[^,.;]{{0,20}}\b(?:{_SPEECH_VERBS})\b", after):
+    after = reading.text[cue.end : cue.end + 40]
+    if re.match(rf",?[^,.;]{{0,25}}\b(?:{_SPEECH_VERBS})\b", after):
         return True
     return group.kind == "reported" and cue.start < group.start
 
 
-def _context(reading: _Reading, group: _Group) -> list[_Cue]:
-    """Cues before the statement in its paragraph and in the paragraph before it."""
+def _context(reading: _Reading, group: _Group, *, relative: bool = False) -> list[_Cue]:
+    """Cues before the statement in its paragraph, and in the paragraph before it when that
+    one holds no statement of its own (whose date the cue would be), or the statement's own
+    cue is relative ("later", "two weeks later") and needs the date it counts from."""
     index = group.parts[0].paragraph
-    first = reading.paragraphs[max(0, index - 1)][0]
+    first = reading.paragraphs[index][0]
+    if index > 0 and (relative or index - 1 not in reading.spoken):
+        first = reading.paragraphs[index - 1][0]
     return [c for c in reading.cues if first <= c.start < group.region[0]]
 
 
-def _shifted(reading: _Reading, cue: _Cue, context: Sequence[_Cue]) -> PreciseDate:
+def _shifted(reading: _Reading, cue: _Cue) -> PreciseDate:
     """ "Two weeks later": the date before it, moved, at the precision that survives."""
     earlier = [c for c in reading.cues if c.start < cue.start and c.date]
     days, _ = cue.relative
@@ -1299,6 +1363,10 @@ def _about(reading: _Reading, group: _Group) -> tuple[Athlete, ...]:
         athlete = mention.athlete
         if start <= mention.start < end and athlete and athlete != group.speaker:
             named.append(athlete)
+    for match in _DESCRIPTOR.finditer(reading.text, start, end):
+        found = _described(reading, match)
+        if found and found[0] is not None and found[0] != group.speaker:
+            named.append(found[0])
     named = list(dict.fromkeys(named))
     if named or group.speaker is None:
         return tuple(named)
@@ -1343,6 +1411,11 @@ def _occasion(reading: _Reading, group: _Group) -> str:
     ) or re.search(r"\btil\s+(?P<to>[A-ZÆØÅ][\w-]*(?:\s+\d)?)", narration)
     if told:
         return f"to {told.group('to').strip()}"
+    where = re.search(
+        r"\b(?:on|på)\s+(?P<on>Instagram|X|Twitter|Facebook|TikTok|Threads)\b", narration
+    )
+    if where:
+        return f"on {where.group('on')}"
     if group.kind == "post":
         return "social media post"
     if re.search(r"press conference|pressekonferanse", narration, re.IGNORECASE):
