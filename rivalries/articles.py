@@ -571,6 +571,7 @@ class _Names:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._similar_pool: list[Athlete] | None = None
         self.sequences = [
             (m.start(), m.group())
             for m in _NAME.finditer(text)
@@ -692,15 +693,8 @@ class _Names:
         word = fold(piece)
         if len(word) < 5 or word in _NOT_NAMES or not piece[0].isupper():
             return None
-        candidates = (
-            Athlete.objects.filter(
-                Q(search_name__contains=word[:3]) | Q(aliases__search_name__contains=word[:3])
-            )
-            .distinct()
-            .prefetch_related("aliases")[:200]
-        )
         scored: list[tuple[float, Athlete]] = []
-        for athlete in candidates:
+        for athlete in self._candidates(word):
             spellings = [athlete.search_name, *(a.search_name for a in athlete.aliases.all())]
             score = max(
                 difflib.SequenceMatcher(None, word, part).ratio()
@@ -718,6 +712,38 @@ class _Names:
         if len(best) > 1:
             best = [a for a in best if a.pk in named]
         return best[0] if len(best) == 1 else None
+
+    def _candidates(self, word: str) -> list[Athlete]:
+        """Stored athletes sharing a word's first four letters, fetched for every unmatched
+        word of the article at once (a few queries an article, not two a word)."""
+        if self._similar_pool is None:
+            pieces = sorted(
+                {
+                    fold(piece)[:4]
+                    for _, _, piece in self._pieces()
+                    if " " not in piece and len(fold(piece)) >= 5 and piece[0].isupper()
+                }
+            )
+            pool: dict[int, Athlete] = {}
+            for batch in (pieces[i : i + 40] for i in range(0, len(pieces), 40)):
+                condition = Q()
+                for piece in batch:
+                    condition |= Q(search_name__contains=piece)
+                    condition |= Q(aliases__search_name__contains=piece)
+                for athlete in (
+                    Athlete.objects.filter(condition)
+                    .distinct()
+                    .order_by("pk")
+                    .prefetch_related("aliases")[:500]
+                ):
+                    pool[athlete.pk] = athlete
+            self._similar_pool = list(pool.values())
+        return [
+            athlete
+            for athlete in self._similar_pool
+            if word[:4] in athlete.search_name
+            or any(word[:4] in alias.search_name for alias in athlete.aliases.all())
+        ]
 
     def _persons(self) -> list[_Mention]:
         """People named with their role ("meet director Tom Smith"): not athletes, whatever
@@ -1113,8 +1139,9 @@ def _cues(reading: _Reading) -> list[_Cue]:
         cues.append(cue)
     for match in re.finditer(r"\blater\b|\bsenere\b", masked):
         cues.append(_Cue(match.start(), match.end(), later=True))
+    meets: dict[int, list[Meet]] = {}
     for match in _EVENT.finditer(masked):
-        meet = _meet(match)
+        meet = _meet(match, meets)
         if meet is not None and meet.start_date <= reading.published_on:
             cue = _Cue(match.start(), match.end(), meet=meet)
             cue.date = covering(meet.start_date, meet.end_date or meet.start_date)
@@ -1139,17 +1166,18 @@ def _future(masked: str, position: int) -> bool:
     return bool(re.search(r"\b(?:will|\w+'ll|shall|skal|kommer til å|again|igjen)\b", lead))
 
 
-def _meet(match: re.Match) -> Meet | None:
+def _meet(match: re.Match, known: dict[int, list[Meet]]) -> Meet | None:
     """The stored meet "the 2023 World Championships in Budapest" stands for, if just one."""
     year = int(match.group("year"))
     words = [w for w in re.findall(r"[A-Za-z]+", match.group(0)) if w not in {"in", "the"}]
     words = [w for w in words if not w.isdigit()]
     if not words:
         return None
-    meets = Meet.objects.filter(start_date__year=year)
+    if year not in known:
+        known[year] = list(Meet.objects.filter(start_date__year=year).order_by("pk")[:200])
     city = match.group("city")
     keep = []
-    for meet in meets[:50]:
+    for meet in known[year]:
         name = fold(f"{meet.name} {meet.city}")
         hits = [w for w in words if fold(w).rstrip("s")[:6] in name]
         if hits and (not city or fold(city) in fold(meet.city)):
