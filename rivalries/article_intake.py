@@ -97,14 +97,14 @@ def store_article(
     published_on: datetime.date,
     publisher: str = "",
     language: str | None = None,
+    source: Source | None = None,
 ) -> Article:
-    """The stored article, created with its source the first time."""
+    """The stored article, created the first time with ``source`` or a source of its own."""
     article = find_article(url, publisher, published_on, text)
     if article is not None:
         return article
     publisher = publisher or _host(url) or "Unknown publisher"
-    source = None
-    if url:
+    if source is None and url:
         source = Source.objects.filter(url=url, article__isnull=True).order_by("pk").first()
     if source is None:
         source = Source(

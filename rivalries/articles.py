@@ -1218,7 +1218,7 @@ def _proposal(
         return None
     said, timing, meet = _when(reading, group, previous, story_day)
     about = _about(reading, group)
-    race = _race(group.speaker, said, timing, meet) if timing else None
+    race = race_for(group.speaker, said, timing, meet) if timing else None
     if race is not None and timing == "after":
         said = PreciseDate(race.date)
     return Proposal(
@@ -1351,8 +1351,8 @@ def _shifted(reading: _Reading, cue: _Cue) -> PreciseDate:
     return covering(start, end) or base
 
 
-def _race(
-    speaker: Athlete | None, said: PreciseDate, timing: str, meet: Meet | None
+def race_for(
+    speaker: Athlete | None, said: PreciseDate, timing: str, meet: Meet | None = None
 ) -> Race | None:
     """The race a quote said "after the final" or "before the race" belongs to."""
     if speaker is None:
