@@ -41,12 +41,13 @@ MAX_ARTICLE_CHARS = 100_000
 
 class ArticleForm(forms.Form):
     text = forms.CharField(
+        label="Article text",
         widget=forms.Textarea(attrs={"rows": 12, "class": "vLargeTextField"}),
         required=False,
         max_length=MAX_ARTICLE_CHARS,
         help_text="Paste the article's text, or upload it below.",
     )
-    upload = forms.FileField(label="or a text file", required=False)
+    upload = forms.FileField(label="Or upload a file", required=False, help_text="UTF-8 text")
     url = forms.URLField(label="URL", max_length=500, assume_scheme="https")
     publisher = forms.CharField(max_length=120, required=False, help_text='"The Athletic", "NRK"')
     published_on = forms.DateField(

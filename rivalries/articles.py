@@ -1162,8 +1162,10 @@ def _in_relative_clause(text: str, position: int) -> bool:
 def _future(masked: str, position: int) -> bool:
     """ "…when they meet again in August" is not when anything was said."""
     sentence = masked[_sentence_start(masked, position, 0) : position]
-    lead = re.split(r"[,;:]", sentence)[-1][-50:]
-    return bool(re.search(r"\b(?:will|\w+'ll|shall|skal|kommer til å|again|igjen)\b", lead))
+    lead = re.split(r"[,;:]", sentence)[-1][-80:]
+    return bool(
+        re.search(r"\b(?:will|\w+'ll|shall|skal|kommer til å|when they (?:meet|race))\b", lead)
+    )
 
 
 def _meet(match: re.Match, known: dict[int, list[Meet]]) -> Meet | None:
@@ -1286,7 +1288,15 @@ def _when(
         if cue.meet is not None:
             return cue.date, timing, cue.meet
         return cue.date, timing, meet
-    if any(c.later for c in own) or timing:
+    later = any(c.later for c in own)
+    if timing == "after" and not later:
+        # "said after the race": the race the text has just named, else the article's day.
+        paragraph_start = reading.paragraphs[group.parts[0].paragraph][0]
+        named = next((c for c in reversed(relative) if c.date and c.start >= paragraph_start), None)
+        at_meet = next((c for c in reversed(relative + own) if c.meet and c.date), None)
+        race_day = named or at_meet
+        return (race_day.date if race_day else story_day), timing, meet
+    if later or timing:
         base = next((c for c in reversed(relative) if c.date), None)
         if base is not None:
             date = base.date
