@@ -95,6 +95,7 @@ _SPEECH_VERBS = (
     "|insisted|insists|declared|declares|revealed|reveals|admitted|admits|continued|noted"
     "|stated|wrote|writes|posted|tweeted|replied|replies|answered|recalled|warned|claimed"
     "|claims|conceded|saying|adding|asked|shrugged"
+    r"|la(?=\s+[\w-]+\s+til\b)|legger(?=\s+[\w-]+\s+til\b)"
     "|sier|sa|sa\u0308|forteller|fortalte|legger til|la til|uttalte|uttaler|skriver|skrev"
     "|svarer|svarte|innrømmer|innrømmet|smiler|smilte|ler|lo|hevder|hevdet|understreker"
     "|understreket|konstaterer|konstaterte|mener|mente|fastslår|fastslo"
@@ -129,6 +130,9 @@ _ROLE = re.compile(
     r"|agent|commentator|pundit|broadcaster|promoter|father|mother|manager|trener|ekspert|NRK-ekspert"
     r"|TV 2-ekspert|meetdirektør|arrangør|agenten|treneren|faren)\s+"
     r"(?P<name>[A-ZÆØÅÄÖÜ][\w’'-]+(?:\s+[A-ZÆØÅÄÖÜ][\w’'-]+){0,2})"
+)
+_ROLE_WORD = re.compile(
+    r"(?:trener|sjef|president|ekspert|direktor|leder|manager|coach|director|agent)$"
 )
 _NAME = re.compile(r"[A-ZÆØÅÄÖÜÉ][\w'’.-]*(?:\s+(?:[A-ZÆØÅÄÖÜÉ][\w'’.-]*|de|van|von|der))*")
 _NOT_NAMES = {
@@ -631,6 +635,8 @@ class _Names:
 
     @staticmethod
     def _run(run: Sequence[tuple[int, str]]) -> _Mention:
+        if len(run) > 2 and _ROLE_WORD.search(fold(run[0][1])):
+            run = run[1:]  # "Landslagstrener Erlend Slokvik": the coach is Erlend Slokvik
         first, last = run[0], run[-1]
         surface = " ".join(word for _, word in run)
         return _Mention(first[0], last[0] + len(last[1]), surface, None)
@@ -695,12 +701,16 @@ class _Names:
             return None
         scored: list[tuple[float, Athlete]] = []
         for athlete in self._candidates(word):
-            spellings = [athlete.search_name, *(a.search_name for a in athlete.aliases.all())]
+            # A stored name's surname (not "Jakob", who may be anyone), an alias's any word.
+            parts = [athlete.search_name.split()[-1]]
+            parts += [part for a in athlete.aliases.all() for part in a.search_name.split()]
             score = max(
-                difflib.SequenceMatcher(None, word, part).ratio()
-                for spelling in spellings
-                for part in spelling.split()
-                if len(part) >= 4
+                (
+                    difflib.SequenceMatcher(None, word, part).ratio()
+                    for part in parts
+                    if len(part) >= 4
+                ),
+                default=0.0,
             )
             if score >= SIMILAR_CUTOFF:
                 scored.append((score, athlete))
@@ -887,11 +897,12 @@ def _refs(reading: _Reading, start: int, end: int):
 def _antecedent(
     reading: _Reading, position: int, pronoun: str
 ) -> tuple[Athlete | None, str] | None:
-    """Whom "he" stands for: the first person named in the nearest sentence before it."""
+    """Whom "he" stands for: the first person named before it in its own sentence ("Coach
+    Tom Smith agreed: – It was good, says he"), else in the nearest sentence before it."""
     masked = reading.masked
     feminine = pronoun.lower() in _FEMININE
-    end = _sentence_start(masked, position, 0)
-    for _ in range(4):
+    end = position
+    for _ in range(5):
         if end <= 0:
             break
         start = _sentence_start(masked, max(end - 1, 0), 0)

@@ -9,6 +9,8 @@ import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from athletes.importing import import_results
 from athletes.models import Athlete, AthleteAlias
@@ -329,6 +331,11 @@ def test_when_a_statement_was_said(text, published, said):
         ("“I am ready for this race,” said BBC commentator Anna Lund.", "Anna Lund"),
         ("“I am ready for this race,” someone shouted from the crowd.", None),
         ("The “big three” are ready for this race.", None),
+        ("Kerr og Ingebrigtsen møttes. – Jeg er bedre enn ham, la nordmannen til.", JAKOB),
+        (
+            "Kerr vant. Landslagstrener Erlend Slokvik var enig: – Det var bra, sier han.",
+            "Erlend Slokvik",
+        ),
     ],
 )
 def test_who_said_it(text, speaker):
@@ -384,3 +391,37 @@ def test_proposals_print_as_the_json_design_md_gives():
     }
     assert SEED[proposal.start : proposal.end] == "98 out of 100"
     assert proposal.precision == Precision.MONTH
+
+
+# --- any text -------------------------------------------------------------------------------
+
+PIECES = st.sampled_from(
+    [
+        "“", "”", "„", "«", "»", "‘", "’", '"', "'", "– ", "— ", "\n", "\n\n", ", ", ". ",
+        "Kerr", "Ingebrigtsen", "Ingebritsson", "he", "the Norwegian", "the 26-year-old",
+        "nordmannen", "24-åringen", " said", " sier", " told", "on Friday", "In November",
+        "last August", "two weeks later", "tidligere i vinter", "after the race", "May 25",
+        "31 February", "the 2023 World Championships in Budapest", "(@BBCSport) May 25, 2024",
+        "I am ready", "Jeg er klar", "that", " at ", "Mid-", "Sept.", "0 days later",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=60),
+    st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2030, 12, 31)),
+)
+def test_any_text_gives_proposals_that_stand_in_it_and_are_never_later_than_publication(
+    pieces, published
+):
+    if not Athlete.objects.exists():
+        record()
+    text = "".join(pieces)
+    for proposal in propose(text, published):
+        assert 0 <= proposal.start < proposal.end <= len(text)
+        assert proposal.text.strip()
+        assert proposal.said.start <= published
+        assert proposal.speaker is not None or proposal.speaker_name
+        for start, end in proposal.spans:
+            assert proposal.start <= start < end <= proposal.end
