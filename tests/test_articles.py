@@ -331,7 +331,7 @@ def test_when_a_statement_was_said(text, published, said):
         ("“I am ready for this race,” said BBC commentator Anna Lund.", "Anna Lund"),
         ("“I am ready for this race,” someone shouted from the crowd.", None),
         ("The “big three” are ready for this race.", None),
-        ("Kerr og Ingebrigtsen møttes. – Jeg er bedre enn ham, la nordmannen til.", JAKOB),
+        ("Kerr og Ingebrigtsen møttes.\n– Jeg er bedre enn ham, la nordmannen til.", JAKOB),
         (
             "Kerr vant. Landslagstrener Erlend Slokvik var enig: – Det var bra, sier han.",
             "Erlend Slokvik",
