@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from athletes.models import Athlete
@@ -261,3 +262,17 @@ def test_an_article_stored_with_another_text_is_not_replaced(tmp_path):
     with pytest.raises(CommandError, match="is already stored with another text"):
         call_command("import_article", str(path), "--url", URL, "--published", "2024-05-25")
     assert Athlete.objects.filter(slug=KERR).exists()
+
+
+def test_an_uploaded_article_is_read_like_a_pasted_one(editor_client):
+    record()
+    upload = SimpleUploadedFile("seed.txt", SEED.encode("utf-8"), content_type="text/plain")
+    response = editor_client.post(PAGE, {**ARTICLE, "text": "", "upload": upload, "read": "1"})
+    assert response.status_code == 200
+    assert len(response.context["reviewed"]) == len(SEED_STATEMENTS)
+
+
+def test_an_upload_that_is_not_utf8_says_so(editor_client):
+    upload = SimpleUploadedFile("seed.txt", "Kerr sa «hei»".encode("utf-16"))
+    response = editor_client.post(PAGE, {**ARTICLE, "text": "", "upload": upload, "read": "1"})
+    assert "is not UTF-8 text" in response.content.decode()
