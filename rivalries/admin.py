@@ -11,17 +11,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
 from django.http import HttpRequest
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from athletes.admin_views import paste_results_view
 from athletes.versioning import VersionedAdminMixin, VersionedModelForm
+from rivalries.admin_articles import article_quotes_view
 from rivalries.admin_views import import_csv_view
 from rivalries.dates import display, first_day
-from rivalries.models import Moment, Quote, Rivalry, RivalryMember, Source
+from rivalries.models import Article, Moment, Quote, Rivalry, RivalryMember, Source
 
 PRECISE_DATE_JS = "js/admin/precise_date.js"
 NAMED_IN_A_MESSAGE = 10
@@ -225,11 +226,12 @@ class QuoteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         "said_on_precision",
         "is_paraphrase",
         "language",
+        ("article", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["text", "translation", "speaker__search_name", "speaker_name", "occasion"]
     autocomplete_fields = ["speaker", "about", "source", "race"]
     list_select_related = ["speaker", "source"]
-    readonly_fields = ["said_preview"]
+    readonly_fields = ["said_preview", "article"]
     radio_fields = {"said_on_precision": admin.HORIZONTAL, "timing": admin.HORIZONTAL}
     actions = [publish, unpublish]
     fieldsets = [
@@ -247,7 +249,7 @@ class QuoteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
                 " zone after it.",
             },
         ),
-        ("Source and publishing", {"fields": ["source", "published"]}),
+        ("Source and publishing", {"fields": ["source", "article", "published"]}),
     ]
     said_preview = date_preview("said_on")
 
@@ -301,6 +303,35 @@ class MomentAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         return moment.happened.display()
 
 
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    """Articles brought in for their quotes; they are made on the "Quotes from an article" page."""
+
+    list_display = ["__str__", "published_on", "language", "quote_count", "link"]
+    search_fields = ["publisher", "url", "text"]
+    readonly_fields = ["source", "added_at"]
+    fields = ["url", "publisher", "published_on", "language", "source", "added_at", "text"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(quote_total=Count("quotes"))
+
+    @admin.display(description="quotes", ordering="quote_total")
+    def quote_count(self, article: Article) -> str:
+        changelist = reverse("admin:rivalries_quote_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}">{}</a>', changelist, article.pk, article.quote_total
+        )
+
+    @admin.display(description="link")
+    def link(self, article: Article) -> str:
+        if not article.url:
+            return ""
+        return format_html('<a href="{}" rel="noreferrer">open</a>', article.url)
+
+
 def _with_import_page(site_urls):
     """The admin site's URLs, with the CSV import page at /admin/import/ and the "Paste
     results" page at /admin/paste/ in front.
@@ -313,6 +344,7 @@ def _with_import_page(site_urls):
         pages = [
             path("import/", admin.site.admin_view(import_csv_view), name="import"),
             path("paste/", admin.site.admin_view(paste_results_view), name="paste"),
+            path("article/", admin.site.admin_view(article_quotes_view), name="article_quotes"),
         ]
         return [*pages, *site_urls()]
 

@@ -2,8 +2,10 @@
 
 The same rules hold: all or nothing, every bad row reported by line, column and value, a dry
 run that rolls back, and a second import of the same file that changes nothing. A quote is the
-same quote when its speaker, date and words match. Every imported quote has a source, so every
-imported quote is published.
+same quote when its speaker, date, source and words *as first imported* match (DESIGN.md,
+"Identity on re-import"): an editor's later correction of the wording is not undone, nor
+copied, by importing the file again. Every imported quote has a source, so every imported
+quote is published.
 """
 
 from __future__ import annotations
@@ -307,7 +309,9 @@ class _QuotesImport:
             "about"
         )
         for quote in quotes:
-            existing[(quote.speaker_id, quote.said_on, quote.text)] = quote
+            existing[(quote.speaker_id, quote.said_on, quote.source_id, quote.imported_text)] = (
+                quote
+            )
         counts = self.report.counts["quotes"]
         for line in lines:
             values = {
@@ -321,7 +325,7 @@ class _QuotesImport:
                 "timing": line.timing,
                 "published": True,
             }
-            quote = existing.get((line.speaker.pk, line.said.start, line.text))
+            quote = existing.get((line.speaker.pk, line.said.start, line.source.pk, line.text))
             if quote is None:
                 quote = Quote(speaker=line.speaker, said_on=line.said.start, text=line.text)
                 for name, value in values.items():

@@ -156,6 +156,33 @@ class Source(Versioned):
         return f"{self.publisher}: {self.title}" if self.title else self.publisher
 
 
+class Article(models.Model):
+    """A news article an editor brought in for its quotes (rivalries/articles.py reads it).
+
+    Its proposed quotes are ordinary unpublished quotes pointing back to it, with where in
+    ``text`` their words stand, so nothing reaches readers unreviewed. Its quotes cite its
+    ``source``, one per article.
+    """
+
+    text = models.TextField()
+    url = models.URLField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=120, blank=True)
+    published_on = models.DateField()
+    language = models.CharField(max_length=10, default="en", help_text="ISO 639-1: en, no, sv")
+    source = models.OneToOneField(Source, on_delete=models.PROTECT, related_name="article")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="article_url_once")
+        ]
+
+    def __str__(self) -> str:
+        where = self.publisher or self.url or "Article"
+        return f"{where}, {self.published_on:%d %b %Y}"
+
+
 class QuoteQuerySet(models.QuerySet):
     def published(self) -> QuoteQuerySet:
         return self.filter(published=True)
@@ -214,6 +241,17 @@ class Quote(Versioned):
         Race, on_delete=models.PROTECT, null=True, blank=True, related_name="quotes"
     )
     timing = models.CharField(max_length=6, choices=Timing.choices, blank=True)
+    imported_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The words as first entered or imported: with speaker, date and source, what"
+        " makes a re-import find this quote after an editor corrected its wording",
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
+    article_start = models.PositiveIntegerField(null=True, blank=True)
+    article_end = models.PositiveIntegerField(null=True, blank=True)
 
     objects = QuoteQuerySet.as_manager()
     history = HistoricalRecords()
@@ -236,11 +274,24 @@ class Quote(Versioned):
                 name="race_link_has_timing",
             ),
             precision_check("said_on"),
+            models.CheckConstraint(
+                condition=Q(article_start__isnull=True, article_end__isnull=True)
+                | Q(article_start__lt=models.F("article_end")),
+                name="quote_article_span_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["said_on", "id"], name="quote_said_on_idx")]
 
     def __str__(self) -> str:
         return f"{self.speaker_label}, {self.said.display()}: {statements.plain(self, 60)}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.imported_text:
+            self.imported_text = self.text
+            fields = kwargs.get("update_fields")
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "imported_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return path_to("quote", self.pk)

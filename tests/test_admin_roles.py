@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 ACTIONS = ("add", "change", "delete", "view")
 RECORD = ("athlete", "athletealias", "event", "meet", "race", "result")
-STORY = ("rivalry", "rivalrymember", "source", "quote", "moment")
+STORY = ("rivalry", "rivalrymember", "source", "quote", "moment", "article")
 HISTORIES = {
     "athletes": ("athlete", "meet", "race", "result"),
     "rivalries": ("rivalry", "source", "quote", "moment"),

@@ -1,4 +1,5 @@
-"""`manage.py load_demo`: the seed article's story, loaded through the CSV importers."""
+"""`manage.py load_demo`: the seed article's story, loaded through the CSV importers and the
+article intake (its quotes are read from the seed article itself, as an editor would)."""
 
 import datetime
 import io
@@ -8,7 +9,9 @@ from django.core.management import call_command
 
 from athletes.headtohead import Tally, between
 from athletes.models import Athlete, AthleteAlias, Meet, Race, Result
-from rivalries.models import Moment, Quote, Rivalry, Source
+from rivalries.importing import import_quotes_text
+from rivalries.management.commands.load_demo import DEMO_DIR, load_athletes
+from rivalries.models import Article, Moment, Quote, Rivalry, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +23,7 @@ def load_demo() -> str:
 
 
 def tables() -> dict[str, int]:
-    models = (Athlete, AthleteAlias, Meet, Race, Result, Quote, Source, Rivalry, Moment)
+    models = (Athlete, AthleteAlias, Meet, Race, Result, Quote, Source, Rivalry, Moment, Article)
     counts = {model.__name__: model.objects.count() for model in models}
     counts["history"] = Result.history.count() + Quote.history.count()
     return counts
@@ -49,7 +52,8 @@ def test_running_load_demo_twice_changes_nothing():
     output = load_demo()
     assert tables() == before
     assert "results.csv: 29 rows read; nothing changed" in output
-    assert "quotes.csv: 11 rows read; nothing changed" in output
+    assert "article.json: 16 statements proposed; quotes kept 0 created, 10 unchanged" in output
+    assert "quotes.csv: 1 row read; nothing changed" in output
     assert "rivalry 0 created, 1 unchanged" in output
 
 
@@ -70,6 +74,51 @@ def test_running_load_demo_twice_changes_nothing():
 def test_the_articles_misspellings_resolve(spelling, name):
     load_demo()
     assert Athlete.objects.matching(spelling).get().name == name
+
+
+def test_ten_of_the_demo_quotes_come_from_the_seed_article_itself():
+    load_demo()
+    article = Article.objects.get()
+    assert article.publisher == "The Athletic"
+    assert article.quotes.count() == 10
+    for quote in article.quotes.all():
+        assert quote.published
+        assert quote.source == article.source
+        assert article.text[quote.article_start : quote.article_end].startswith(
+            quote.imported_text[:12]
+        )
+    times = article.quotes.get(said_on=datetime.date(2024, 3, 1))
+    assert "people like Cole" in times.imported_text  # the article's words, first imported
+    assert "people like Kerr" in times.text  # the editor's correction
+
+
+def test_a_database_loaded_before_the_article_intake_gets_no_second_copies():
+    """Until now the demo's quotes came from quotes.csv: the article adopts those rows."""
+    load_athletes(DEMO_DIR / "athletes.csv")
+    old = (
+        "date,date_precision,speaker,about,text,source_name,source_url\n"
+        "2024-05-24,day,Josh Kerr,Jakob Ingebrigtsen,I'm not here to resolve tensions.,"
+        "The Athletic,\n"
+    )
+    assert import_quotes_text(old, filename="quotes.csv").ok
+    load_demo()
+    (quote,) = Quote.objects.filter(text="I'm not here to resolve tensions.")
+    assert quote.article is not None
+    assert Quote.objects.count() == 11
+
+
+@pytest.mark.parametrize("said_on", [datetime.date(2024, 5, 24), datetime.date(2024, 2, 1)])
+def test_an_editors_correction_survives_loading_the_demo_again(said_on):
+    """One quote from the article (24 May), one from quotes.csv (Feb 2024)."""
+    load_demo()
+    quote = Quote.objects.filter(said_on=said_on).order_by("pk").first()
+    quote.text = "Corrected by an editor."
+    quote.save()
+    before = tables()
+    load_demo()
+    assert tables() == before
+    assert Quote.objects.filter(text="Corrected by an editor.").count() == 1
+    assert Quote.objects.get(pk=quote.pk).text == "Corrected by an editor."
 
 
 def test_the_rivalry_has_its_members_in_order():

@@ -772,6 +772,34 @@ def test_quote_reimport_changes_nothing_and_updates_what_changed():
     assert Quote.objects.get().occasion == "Prefontaine Classic press conference"
 
 
+def test_reimport_after_an_editor_corrected_the_wording_makes_no_second_copy():
+    """A quote is (speaker, date, source, its words as first imported): DESIGN.md, "Intake"."""
+    the_three()
+    text = (
+        f"{Q_FULL}\n2024-05-25,day,Josh Kerr,,I'll go with my gut when it comes to game"
+        " strategy.,The Athletic,,,,mixed zone,,\n"
+    )
+    assert quotes(text).ok
+    quote = Quote.objects.get()
+    quote.text = "I'll go with my gut when it comes to race strategy."
+    quote.save()
+    again = quotes(text)
+    assert again.ok
+    assert again.counts["quotes"].unchanged == 1
+    assert list(Quote.objects.values_list("text", flat=True)) == [
+        "I'll go with my gut when it comes to race strategy."
+    ]
+    assert quote.imported_text == "I'll go with my gut when it comes to game strategy."
+
+
+def test_the_same_words_from_another_source_are_another_quote():
+    the_three()
+    row = "2024-05-25,day,Josh Kerr,,I'll go with my gut.,{},,,,,,\n"
+    assert quotes(f"{Q_FULL}\n" + row.format("The Athletic")).ok
+    assert quotes(f"{Q_FULL}\n" + row.format("BBC Sport")).counts["quotes"].created == 1
+    assert Quote.objects.count() == 2
+
+
 def test_a_quote_without_a_source_is_a_row_error():
     the_three()
     report = quotes(f"{Q_HEADER}\n2024-05-24,day,Josh Kerr,,Words.,,\n")

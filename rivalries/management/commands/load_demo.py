@@ -1,13 +1,20 @@
 """``manage.py load_demo``: the demo data, built from the seed article, loaded idempotently.
 
-Results and quotes go through the same CSV importers editors use, so loading the demo also
-exercises them. Athletes (with the article's misspellings as aliases), the rivalry and its
-moments have no CSV format of their own and are loaded here with get-or-create.
+Results go through the CSV importer editors use, and the quotes through the article intake:
+the seed article itself (``bowerman-mile-2024.txt``) is read as the admin's "Quotes from an
+article" page reads it, and ``article.json`` is the editor's review of what it proposes (which
+statements to keep, with what corrections); ``quotes.csv`` holds what the article does not say
+right. Loading the demo exercises both. Athletes (with the article's misspellings as aliases),
+the rivalry and its moments have no format of their own and are loaded with get-or-create.
+
+Running it again changes nothing, and leaves an editor's corrections alone: a quote is its
+speaker, date, source and words as first imported (DESIGN.md, "Identity on re-import").
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -18,10 +25,12 @@ from django.db import transaction
 from athletes.importing import Counts, ImportReport, import_results, parse_country, parse_sex
 from athletes.models import Athlete, AthleteAlias
 from athletes.text import fold
+from rivalries.article_intake import read_article, save_quote, store_article
+from rivalries.articles import Proposal, race_for
 from rivalries.dates import PreciseDate
 from rivalries.importing import import_quotes
 from rivalries.lists import count_in_the_data
-from rivalries.models import Moment, Rivalry, Source
+from rivalries.models import Moment, Quote, Rivalry, Source
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -36,6 +45,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             athletes, aliases = load_athletes(DEMO_DIR / "athletes.csv")
             results = checked(import_results(DEMO_DIR / "results.csv", filename="results.csv"))
+            proposed, kept = load_article(DEMO_DIR / "article.json")
             quotes = checked(import_quotes(DEMO_DIR / "quotes.csv", filename="quotes.csv"))
             story = load_story(DEMO_DIR / "rivalry.json")
             pairs = count_in_the_data()
@@ -43,6 +53,9 @@ class Command(BaseCommand):
             f"athletes.csv: athletes {describe(athletes)}; aliases {describe(aliases)}"
         )
         self.stdout.write(results.summary())
+        self.stdout.write(
+            f"article.json: {proposed} statements proposed; quotes kept {describe(kept)}"
+        )
         self.stdout.write(quotes.summary())
         self.stdout.write(
             "rivalry.json: "
@@ -86,6 +99,103 @@ def load_athletes(path: Path) -> tuple[Counts, Counts]:
                 else:
                     aliases.unchanged += 1
     return athletes, aliases
+
+
+def load_article(path: Path) -> tuple[int, Counts]:
+    """The seed article through the article intake, reviewed as ``article.json`` says.
+
+    Each kept statement is saved with the editor's corrections and published; one the article
+    already holds (a second run) is left as it is, whatever an editor has made of it since.
+    """
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    text = (path.parent / spec["file"]).read_text(encoding="utf-8")
+    published_on = datetime.date.fromisoformat(spec["published_on"])
+    where = {"url": spec["url"], "published_on": published_on, "publisher": spec["publisher"]}
+    result = read_article(text, language=spec["language"], **where)
+    counts = Counts()
+    wanted = []
+    for review in spec["keep"]:
+        proposal = _proposed(result.new, review["starts"])
+        if proposal is not None:
+            wanted.append((proposal, review))
+        elif _proposed(result.found, review["starts"]) is not None:
+            counts.unchanged += 1
+        else:
+            raise CommandError(
+                f"article.json keeps the statement starting '{review['starts']}', which the"
+                f" article intake does not propose from {spec['file']}"
+            )
+    if not wanted:
+        return len(result.found), counts
+    demo_source = (
+        Source.objects.filter(publisher=spec["publisher"], url=spec["url"], article__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    article = store_article(text, language=spec["language"], source=demo_source, **where)
+    for proposal, review in wanted:
+        if _adopted(article, proposal, review):
+            counts.unchanged += 1
+            continue
+        _keep(article, proposal, review)
+        counts.created += 1
+    return len(result.found), counts
+
+
+def _proposed(proposals: list[Proposal], starts: str) -> Proposal | None:
+    return next((p for p in proposals if p.text.startswith(starts)), None)
+
+
+def _reviewed(proposal: Proposal, review: dict[str, Any]) -> Proposal:
+    said = PreciseDate.parse(review["said_on"], review["precision"])
+    speaker = athlete(review["speaker"])
+    timing = review["timing"]
+    race = race_for(speaker, said, timing) if timing else None
+    if timing and race is None:
+        raise CommandError(f"article.json links '{review['starts']}' {timing} a race: none found")
+    return Proposal(
+        text=proposal.text,
+        speaker=speaker,
+        speaker_name="",
+        about=tuple(athlete(name) for name in review["about"]),
+        said_on=said.start,
+        precision=said.precision,
+        language=proposal.language,
+        start=proposal.start,
+        end=proposal.end,
+        is_paraphrase=review["is_paraphrase"],
+        occasion=review["occasion"],
+        race=race,
+        timing=timing,
+    )
+
+
+def _adopted(article, proposal: Proposal, review: dict[str, Any]) -> bool:
+    """A quote of these corrected words loaded before the demo read the article (from the
+    CSV it used to be): given its place in the article instead of a second copy."""
+    reviewed = _reviewed(proposal, review)
+    quote = (
+        Quote.objects.filter(
+            speaker=reviewed.speaker, said_on=reviewed.said_on, article__isnull=True
+        )
+        .filter(imported_text=review["text"])
+        .first()
+    )
+    if quote is None:
+        return False
+    quote.article, quote.article_start, quote.article_end = article, proposal.start, proposal.end
+    quote._change_reason = "found in the demo's article"
+    quote.save(update_fields=["article", "article_start", "article_end"])
+    return True
+
+
+def _keep(article, proposal: Proposal, review: dict[str, Any]) -> Quote:
+    quote = save_quote(article, _reviewed(proposal, review), reason="kept from the demo article")
+    quote.text = review["text"]
+    quote.published = True
+    quote._change_reason = "reviewed and published (demo)"
+    quote.save(update_fields=["text", "published"])
+    return quote
 
 
 def load_story(path: Path) -> dict[str, Counts]:
