@@ -76,6 +76,9 @@ PAGE_QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "favicon": frozenset(),
     "api-h2h": _HEAD_TO_HEAD,
     "api-rivalry-timeline": _TIMELINE | {"format"},
+    "embed-h2h": frozenset(),
+    "embed-rivalry": frozenset(),
+    "oembed": frozenset({"url", "format", "maxwidth", "maxheight"}),
 }
 """The pages the cache stores, by URL name, with the query parameters each reads. A request
 with any other parameter is answered uncached and not stored; a URL name not listed (healthz,

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 
 from athletes.importing.files import ImportSource
-from athletes.importing.readers import opentrack, results_csv
+from athletes.importing.readers import opentrack, pasted, results_csv
 from athletes.importing.report import ImportReport
 from athletes.importing.rows import ResultRow
 
@@ -16,8 +16,11 @@ Reader = Callable[[ImportSource, ImportReport], Iterator[ResultRow]]
 
 def reader_for(filename: str, source: ImportSource, race: ResultRow | None = None) -> Reader:
     """The reader of a file, told by its name's extension, else by its first character: JSON
-    starts with "{"; anything else is CSV."""
+    starts with "{"; a ``.txt`` file, or any file given with its ``race``, is a pasted results
+    table; anything else is CSV."""
     extension = os.path.splitext(filename)[1].lower()
+    if race is not None or extension == ".txt":
+        return pasted.reader(race)
     if extension == ".json" or (extension != ".csv" and _starts_with_brace(source)):
         return opentrack.read
     return results_csv.read

@@ -1,4 +1,5 @@
-"""``manage.py import_results FILE [--dry-run] [--create-athletes]``."""
+"""``manage.py import_results FILE [--dry-run] [--create-athletes]``: a results CSV, an OpenTrack
+competition's JSON, or a pasted results table (``.txt``) with its race given as options."""
 
 import os
 import sys
@@ -6,7 +7,16 @@ from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from athletes.importing import ImportReport, import_results
+from athletes.importing import (
+    ImportReport,
+    ResultRow,
+    import_results,
+    parse_country,
+    parse_date,
+    parse_round,
+    parse_sex,
+    parse_url,
+)
 
 
 class ImportCommand(BaseCommand):
@@ -42,13 +52,20 @@ class ImportCommand(BaseCommand):
             source, filename = file, file
         importer = type(self).importer
         report = importer(
-            source, dry_run=dry_run, create_athletes=create_athletes, filename=filename
+            source,
+            dry_run=dry_run,
+            create_athletes=create_athletes,
+            filename=filename,
+            **self.importer_options(options),
         )
         if not report.ok:
             for line in report.lines()[1:]:
                 self.stderr.write(line)
             raise CommandError(report.lines()[0])
         self.stdout.write(report.summary())
+
+    def importer_options(self, options: dict) -> dict:
+        return {}
 
 
 class Command(ImportCommand):
@@ -58,3 +75,46 @@ class Command(ImportCommand):
     )
     kind = "results"
     importer = import_results
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        super().add_arguments(parser)
+        race = parser.add_argument_group(
+            "the race of a pasted results table (a .txt file): --race, or --meet, --date, --event"
+        )
+        race.add_argument("--race", type=int, help="the id of a race already stored")
+        race.add_argument("--meet", help='the meet\'s name: "Prefontaine Classic"')
+        race.add_argument("--date", help="the race's day, YYYY-MM-DD")
+        race.add_argument("--event", help='"1500m", "Mile", "5000m"')
+        race.add_argument("--round", default="final", help='"final" (default), "SF1", "heat 2"')
+        race.add_argument("--sex", default="", help="men or women")
+        race.add_argument("--race-name", default="", help='"Bowerman Mile"')
+        race.add_argument("--city", default="")
+        race.add_argument("--country", default="", help="IOC code of the meet's country")
+        race.add_argument("--source-url", default="", help="where the table was read")
+
+    def importer_options(self, options: dict) -> dict:
+        """The race a pasted table goes into, read like a CSV row's race: a bad value is an
+        error that names its option."""
+        if options["race"] is None and not any(options[name] for name in ("meet", "date", "event")):
+            return {}
+        try:
+            if options["race"] is not None:
+                return {"race": ResultRow(line=0, race_id=options["race"])}
+            round_name, number = parse_round(options["round"])
+            return {
+                "race": ResultRow(
+                    line=0,
+                    date=parse_date(options["date"] or ""),
+                    meet=(options["meet"] or "").strip(),
+                    event=(options["event"] or "").strip(),
+                    race_name=options["race_name"].strip(),
+                    city=options["city"].strip(),
+                    country=parse_country(options["country"]),
+                    round=round_name,
+                    round_number=number,
+                    sex=parse_sex(options["sex"]),
+                    source_url=parse_url(options["source_url"]),
+                )
+            }
+        except ValueError as error:
+            raise CommandError(str(error)) from None

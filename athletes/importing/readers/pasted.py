@@ -1,0 +1,88 @@
+"""A pasted results table (``athletes.pasting``) for a race given apart: one row a result line.
+
+The table says who ran and how; the race (meet, date, event, round, sex, or an existing race)
+comes from the editor, as a ``ResultRow`` that carries it and no result. A line the table
+reader could not read fully is reported with what it quoted, and gives no row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from types import MappingProxyType
+
+from athletes import pasting
+from athletes.importing.files import ImportSource, UnreadableFile, read_text
+from athletes.importing.report import ImportReport
+from athletes.importing.rows import ResultRow
+from athletes.importing.values import parse_country
+from athletes.models import ResultStatus, normalise_flags
+
+STATUSES = {
+    "finished": ResultStatus.FINISHED,
+    "dnf": ResultStatus.DNF,
+    "dns": ResultStatus.DNS,
+    "dq": ResultStatus.DQ,
+}
+COLUMNS = MappingProxyType(
+    {"time_ms": "mark", "athlete": "name", "nationality": "country", "flags": "notes"}
+)
+
+
+def reader(race: ResultRow | None) -> Callable[[ImportSource, ImportReport], Iterator[ResultRow]]:
+    """The reader of a pasted table whose lines are results of ``race``."""
+
+    def read(source: ImportSource, report: ImportReport) -> Iterator[ResultRow]:
+        if race is None:
+            report.error(
+                0,
+                "",
+                "",
+                "a pasted results table needs its race: give --race, or --meet, --date and"
+                " --event (and --round, --sex)",
+            )
+            return
+        try:
+            text = read_text(source)
+        except UnreadableFile as error:
+            report.error(error.line, "", "", error.message)
+            return
+        for pasted in pasting.parse(text):
+            report.rows += 1
+            row = from_pasted(pasted, race, report)
+            if row is not None:
+                yield row
+
+    return read
+
+
+def from_pasted(
+    pasted: pasting.PastedRow, race: ResultRow, report: ImportReport
+) -> ResultRow | None:
+    """The pipeline's row for one pasted line; None (and the line reported) when it was not
+    read fully or names a country we do not know."""
+    if pasted.problem:
+        report.error(pasted.line, "line", pasted.name, pasted.problem)
+        return None
+    try:
+        nationality = parse_country(pasted.country)
+    except ValueError as error:
+        report.error(pasted.line, "country", pasted.country, str(error))
+        return None
+    try:
+        flags = normalise_flags(" ".join(pasted.flags))
+    except ValueError as error:
+        report.error(pasted.line, "notes", " ".join(pasted.flags), str(error))
+        return None
+    return dataclasses.replace(
+        race,
+        line=pasted.line,
+        athlete=pasted.name,
+        nationality=nationality,
+        place=pasted.place,
+        time_ms=pasted.time_ms,
+        hand_timed=pasted.hand_timed,
+        status=STATUSES[pasted.status],
+        flags=flags,
+        columns=COLUMNS,
+    )
