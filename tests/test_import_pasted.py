@@ -71,3 +71,43 @@ def test_an_unknown_athlete_and_a_missing_race_are_refused_writing_nothing(tmp_p
     with pytest.raises(CommandError, match="is not a date"):
         call_command("import_results", str(table), "--meet", "X", "--date", "25/05/2024")
     assert not Race.objects.exists()
+
+
+def test_a_table_in_parts_cites_each_parts_source_and_a_second_import_changes_nothing(tmp_path):
+    """The top of a field from one report and a row from another: one race, each row its source."""
+    path = tmp_path / "bowerman.txt"
+    path.write_text(
+        "1\tJosh KERR\tGBR\t3:45.34\n"
+        "2\tJakob INGEBRIGTSEN\tNOR\t3:45.60\n"
+        "Source: https://example.com/report\n"
+        "3\tYared NUGUSE\tUSA\t3:46.22\n",
+        encoding="utf-8",
+    )
+    call_command("import_results", str(path), *RACE, "--create-athletes")
+    race = Race.objects.get()
+    assert race.source_url == "https://example.org/pre-2024"
+    own = dict(race.results.values_list("athlete__name", "source_url"))
+    assert own == {
+        "Josh Kerr": "",
+        "Jakob Ingebrigtsen": "",
+        "Yared Nuguse": "https://example.com/report",
+    }
+    call_command("import_results", str(path), *RACE)
+    assert Race.objects.get().source_url == "https://example.org/pre-2024"
+    assert (
+        Result.objects.get(athlete__name="Yared Nuguse").source_url == "https://example.com/report"
+    )
+
+
+def test_a_bad_source_line_is_reported_with_its_line_and_nothing_is_written(tmp_path, capsys):
+    path = tmp_path / "bowerman.txt"
+    path.write_text(
+        "1\tJosh KERR\tGBR\t3:45.34\nsource: example dot com\n3\tYared NUGUSE\tUSA\t3:46.22\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_results", str(path), *RACE, "--create-athletes")
+    assert (
+        "bowerman.txt:2: column 'source': 'example dot com' is not a URL" in capsys.readouterr().err
+    )
+    assert not Result.objects.exists()

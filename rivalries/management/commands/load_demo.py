@@ -22,7 +22,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from athletes.importing import Counts, ImportReport, import_results, parse_country, parse_sex
+from athletes.importing import (
+    Counts,
+    ImportReport,
+    ResultRow,
+    import_results,
+    parse_country,
+    parse_date,
+    parse_round,
+    parse_sex,
+    parse_url,
+)
 from athletes.models import Athlete, AthleteAlias
 from athletes.text import fold
 from rivalries.article_intake import read_article, save_quote, store_article
@@ -33,6 +43,7 @@ from rivalries.lists import count_in_the_data
 from rivalries.models import Moment, Quote, Rivalry, Source
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+SECOND_DIR = DEMO_DIR / "kipyegon-tsegay"
 
 
 class Command(BaseCommand):
@@ -48,6 +59,7 @@ class Command(BaseCommand):
             proposed, kept = load_article(DEMO_DIR / "article.json")
             quotes = checked(import_quotes(DEMO_DIR / "quotes.csv", filename="quotes.csv"))
             story = load_story(DEMO_DIR / "rivalry.json")
+            second = load_second(SECOND_DIR)
             pairs = count_in_the_data()
         self.stdout.write(
             f"athletes.csv: athletes {describe(athletes)}; aliases {describe(aliases)}"
@@ -61,6 +73,8 @@ class Command(BaseCommand):
             "rivalry.json: "
             + "; ".join(f"{kind} {describe(counts)}" for kind, counts in story.items())
         )
+        for line in second:
+            self.stdout.write(line)
         self.stdout.write(f"rivalries in the data: {pairs} pairs counted")
 
 
@@ -73,6 +87,56 @@ def checked(report: ImportReport) -> ImportReport:
 
 def describe(counts: Counts) -> str:
     return f"{counts.created} created, {counts.unchanged} unchanged"
+
+
+def load_second(folder: Path) -> list[str]:
+    """The second rivalry (Kipyegon vs Tsegay): its athletes, its races as pasted tables, its
+    statements through the article intake, then the rivalry and its moments. The lines of the
+    command's summary."""
+    athletes, aliases = load_athletes(folder / "athletes.csv")
+    lines = [
+        f"{folder.name}/athletes.csv: athletes {describe(athletes)}; aliases {describe(aliases)}"
+    ]
+    lines += [report.summary() for report in load_races(folder / "races.json")]
+    story = load_story(folder / "rivalry.json")
+    lines.append(
+        f"{folder.name}/rivalry.json: "
+        + "; ".join(f"{kind} {describe(counts)}" for kind, counts in story.items())
+    )
+    return lines
+
+
+def race_row(spec: dict[str, Any]) -> ResultRow:
+    """The race of a pasted table, read as ``import_results --meet ...`` reads its options."""
+    round_name, number = parse_round(spec["round"])
+    return ResultRow(
+        line=0,
+        date=parse_date(spec["date"]),
+        meet=spec["meet"],
+        event=spec["event"],
+        race_name=spec["race_name"],
+        city=spec["city"],
+        country=parse_country(spec["country"]),
+        round=round_name,
+        round_number=number,
+        sex=parse_sex(spec["sex"]),
+        source_url=parse_url(spec["source_url"]),
+    )
+
+
+def load_races(path: Path) -> list[ImportReport]:
+    """Each race's pasted table (its parts from other pages after ``source:`` lines) through
+    the pasted-table importer, into the race the manifest describes."""
+    reports = []
+    for spec in json.loads(path.read_text(encoding="utf-8"))["races"]:
+        report = import_results(
+            path.parent / spec["file"],
+            filename=f"{path.parent.name}/{spec['file']}",
+            race=race_row(spec),
+            create_athletes=True,
+        )
+        reports.append(checked(report))
+    return reports
 
 
 def load_athletes(path: Path) -> tuple[Counts, Counts]:
