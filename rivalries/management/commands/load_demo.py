@@ -98,6 +98,18 @@ def load_second(folder: Path) -> list[str]:
         f"{folder.name}/athletes.csv: athletes {describe(athletes)}; aliases {describe(aliases)}"
     ]
     lines += [report.summary() for report in load_races(folder / "races.json")]
+    reviews = json.loads((folder / "articles.json").read_text(encoding="utf-8"))["articles"]
+    for spec in reviews:
+        proposed, kept = review_article(spec, folder)
+        lines.append(
+            f"{folder.name}/{spec['file']}: {proposed} statements proposed;"
+            f" quotes kept {describe(kept)}"
+        )
+    lines.append(
+        checked(
+            import_quotes(folder / "quotes.csv", filename=f"{folder.name}/quotes.csv")
+        ).summary()
+    )
     story = load_story(folder / "rivalry.json")
     lines.append(
         f"{folder.name}/rivalry.json: "
@@ -171,8 +183,12 @@ def load_article(path: Path) -> tuple[int, Counts]:
     Each kept statement is saved with the editor's corrections and published; one the article
     already holds (a second run) is left as it is, whatever an editor has made of it since.
     """
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    text = (path.parent / spec["file"]).read_text(encoding="utf-8")
+    return review_article(json.loads(path.read_text(encoding="utf-8")), path.parent)
+
+
+def review_article(spec: dict[str, Any], folder: Path) -> tuple[int, Counts]:
+    """One article (``spec["file"]`` in ``folder``) through the intake, as its review says."""
+    text = (folder / spec["file"]).read_text(encoding="utf-8")
     published_on = datetime.date.fromisoformat(spec["published_on"])
     where = {"url": spec["url"], "published_on": published_on, "publisher": spec["publisher"]}
     result = read_article(text, language=spec["language"], **where)
