@@ -31,12 +31,15 @@ def timeline(client) -> list[dict]:
     return items
 
 
-def test_rivalries_lists_both_published_rivalries(client):
+def test_rivalries_and_the_home_page_list_both_published_rivalries(client):
     load_demo()
     html = client.get("/rivalries/").content.decode()
     assert "Kerr vs Ingebrigtsen" in html
     assert "Kipyegon vs Tsegay" in html
     assert Rivalry.objects.published().count() == 2
+    home = client.get("/").content.decode()
+    assert "Kerr vs Ingebrigtsen" in home
+    assert "Kipyegon vs Tsegay" in home
     rivalry = Rivalry.objects.get(title="Kipyegon vs Tsegay")
     members = list(rivalry.memberships.values_list("athlete__name", flat=True))
     assert members == ["Faith Kipyegon", "Gudaf Tsegay"]
