@@ -7,6 +7,10 @@ statements to keep, with what corrections); ``quotes.csv`` holds what the articl
 right. Loading the demo exercises both. Athletes (with the article's misspellings as aliases),
 the rivalry and its moments have no format of their own and are loaded with get-or-create.
 
+The second rivalry (``kipyegon-tsegay/``) is entered the same way from the real record: its
+races as pasted tables (``races.json`` gives each table's race), its statements through the
+article intake (``articles.json``, one review per article) and ``quotes.csv``.
+
 Running it again changes nothing, and leaves an editor's corrections alone: a quote is its
 speaker, date, source and words as first imported (DESIGN.md, "Identity on re-import").
 """
@@ -48,8 +52,8 @@ SECOND_DIR = DEMO_DIR / "kipyegon-tsegay"
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data (the Kerr vs Ingebrigtsen story of the seed article) through the"
-        " CSV importers. Running it again changes nothing."
+        "Load the demo data (the Kerr vs Ingebrigtsen story of the seed article, and Kipyegon vs"
+        " Tsegay from the real record) through the importers. Running it again changes nothing."
     )
 
     def handle(self, *args, **options) -> None:
