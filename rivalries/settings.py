@@ -240,3 +240,6 @@ if DATABASE_REPLICA_URL:
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["rivalries.routers.ReplicaRouter"]
+# Without Redis the page cache's data version is kept in this file, shared by every process
+# (rivalries/dataversion.py); by default one per database in the temporary directory.
+PAGE_CACHE_VERSION_FILE = os.environ.get("PAGE_CACHE_VERSION_FILE", "")
