@@ -127,8 +127,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Whole-page cache for readers (rivalries/caching.py), off for `make run` so template edits
-# show at once. Local memory is per process: its pages expire within a minute of a write made
-# by another process; Redis, shared by all, keeps them until the data version moves on.
+# show at once. Local memory is per process, but its data version is a file every process
+# reads (rivalries/dataversion.py), so a write anywhere reaches every process's next request.
 PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or (3600 if REDIS_URL else 60))
 
