@@ -58,3 +58,14 @@ def _empty_cache():
     """The local-memory cache outlives each test's rolled-back data: start every test empty, so
     no test is served a page that another test stored (rivalries/caching.py)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _closed_breakers():
+    """A test that makes the database fail opens its breaker (rivalries/breaker.py): the next
+    test starts with every database believed up."""
+    from rivalries.routers import reset_breakers
+
+    reset_breakers()
+    yield
+    reset_breakers()
