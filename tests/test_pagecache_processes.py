@@ -42,6 +42,9 @@ def site(tmp_path_factory):
         PAGE_CACHE="true",
         PAGE_CACHE_VERSION_FILE=str(directory / "data-version"),
         LOG_LEVEL="ERROR",
+        # One origin for the absolute URLs a page carries (canonical, OpenGraph): the two
+        # servers listen on different ports, and the page must not differ by the port.
+        SITE_URL="http://rivalries.test",
     )
 
     def manage(*args: str) -> None:
