@@ -25,10 +25,10 @@ gets ``Cache-Control: public, max-age=60`` and an ``ETag``, and a matching ``If-
 gets a 304, so browsers and any CDN can keep pages for a minute. A request that carries a
 session cookie (an editor) is neither served from nor stored in the cache.
 
-With the local-memory cache each process has its own version, so a write made by another
-process (``manage.py import_results`` while ``make run`` serves) reaches the server's cache only
-when its entries expire (``PAGE_CACHE_SECONDS``, a minute by default); production uses Redis,
-which all processes share.
+With the local-memory cache each process keeps its own pages, but the version lives in a file
+that every process reads once a request (rivalries/dataversion.py), so a write made by another
+process (``manage.py import_results`` while ``make serve`` serves, another gunicorn worker)
+reaches every process's next request; production uses Redis, which all processes share.
 """
 
 from __future__ import annotations
@@ -44,10 +44,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.http.request import split_domain_port
+from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control
 
 from athletes.importing import imported
+from rivalries.dataversion import local_version
 
 VERSION_KEY = "data-version"
 PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 60}
@@ -93,8 +95,11 @@ def data_version() -> int | None:
 
     A new version starts from the clock in microseconds rather than 1, so a version that was
     lost can never come back to a number whose pages are still stored. None while the cache
-    cannot be reached (rivalries/cache_backends.py answers as an empty cache then).
+    cannot be reached (rivalries/cache_backends.py answers as an empty cache then). With the
+    local-memory cache the version is kept in a file every process reads (rivalries/dataversion.py).
     """
+    if (local := local_version()) is not None:
+        return local.read()
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
@@ -104,6 +109,8 @@ def data_version() -> int | None:
 
 def bump_data_version() -> int:
     """Move every page key on: the next request of any page renders afresh."""
+    if (local := local_version()) is not None:
+        return local.bump()
     try:
         return cache.incr(VERSION_KEY)
     except ValueError:  # missing: start it (a racing process may have just done so)
@@ -277,13 +284,25 @@ class PageCacheMiddleware:
             return response
         patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
         if not response.has_header("ETag"):
-            set_response_etag(response)
+            set_stable_etag(request, response)
         seconds = getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_PAGE_SECONDS)
         cache.set(key, _freeze(version, response), seconds)
         if request.method == "HEAD":  # the headers of a GET, no body (gunicorn would drop it)
             response.content = b""
         response["X-Cache"] = "miss"
         return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+
+def set_stable_etag(request: HttpRequest, response: HttpResponse) -> None:
+    """An ETag of the page without its CSP nonce: the same page rendered by another worker (or
+    after its cache entry expired) has the same ETag, so a browser's or a proxy's copy stays
+    good until the data changes."""
+    nonce = get_nonce(request)
+    content = response.content
+    if nonce:
+        content = content.replace(str(nonce).encode(), b"")
+    digest = md5(content, usedforsecurity=False).hexdigest()
+    response.headers["ETag"] = f'"{digest}"'
 
 
 Stored = tuple[int, bytes, list[tuple[str, str]]]

@@ -136,8 +136,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Whole-page cache for readers (rivalries/caching.py), off for `make run` so template edits
-# show at once. Local memory is per process: its pages expire within a minute of a write made
-# by another process; Redis, shared by all, keeps them until the data version moves on.
+# show at once. Local memory is per process, but its data version is a file every process
+# reads (rivalries/dataversion.py), so a write anywhere reaches every process's next request.
 PAGE_CACHE = env_bool("PAGE_CACHE", not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS") or (3600 if REDIS_URL else 60))
 
@@ -256,3 +256,33 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Scale (DESIGN.md): a read replica and failing fast ------------------------------------------
+# rivalries/routers.py sends public reads to DATABASE_REPLICA_URL's replica, everything else to
+# the primary, and skips a replica that cannot be reached or lags more than
+# DATABASE_REPLICA_MAX_LAG seconds (checked every DATABASE_REPLICA_CHECK_SECONDS); while a
+# database is known down its requests get the 503 page at once for DATABASE_BREAKER_SECONDS
+# before it is probed again (rivalries/breaker.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("rivalries.middleware.DatabaseOutageMiddleware") + 1,
+    "rivalries.routers.DatabaseRoutingMiddleware",
+)
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG = float(os.environ.get("DATABASE_REPLICA_MAX_LAG") or 5)
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS") or 2)
+DATABASE_BREAKER_SECONDS = float(os.environ.get("DATABASE_BREAKER_SECONDS") or 3)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0),
+        "OPTIONS": {
+            key: dict(value) if isinstance(value, dict) else value
+            for key, value in DATABASES["default"].get("OPTIONS", {}).items()
+        },
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        # the test run of a site with a replica reads its one test database
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["rivalries.routers.ReplicaRouter"]
+# Without Redis the page cache's data version is kept in this file, shared by every process
+# (rivalries/dataversion.py); by default one per database in the temporary directory.
+PAGE_CACHE_VERSION_FILE = os.environ.get("PAGE_CACHE_VERSION_FILE", "")

@@ -31,6 +31,21 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """On PostgreSQL, a second real database "replica" for tests/test_routers.py: the router's
+    stand-in for a streaming replica (ops/stack.py runs a real one for the drill). Nothing is
+    routed to it unless a test installs the router."""
+    from django.conf import settings
+    from django.db import connections
+
+    default = connections.settings["default"]
+    if "replica" not in settings.DATABASES and default["ENGINE"].endswith("postgresql"):
+        test = {**default["TEST"], "NAME": None, "MIRROR": None}
+        replica = {**default, "NAME": f"{default['NAME']}_replica", "TEST": test}
+        settings.DATABASES["replica"] = connections.settings["replica"] = replica
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     """Tests run without `collectstatic`, so static URLs come from the finders, unhashed."""
@@ -45,3 +60,14 @@ def _empty_cache():
     """The local-memory cache outlives each test's rolled-back data: start every test empty, so
     no test is served a page that another test stored (rivalries/caching.py)."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _closed_breakers():
+    """A test that makes the database fail opens its breaker (rivalries/breaker.py): the next
+    test starts with every database believed up."""
+    from rivalries.routers import reset_breakers
+
+    reset_breakers()
+    yield
+    reset_breakers()

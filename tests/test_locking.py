@@ -239,11 +239,6 @@ def test_imported_rows_start_at_version_one_and_save_from_the_admin(anna):
     assert Result.objects.get().version == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="athletes/importing.py updates changed results with bulk_update_with_history,"
-    " which leaves version alone: the import should add one to version of what it changes",
-)
 def test_a_form_opened_before_a_reimport_cannot_put_the_old_mark_back(anna):
     import_results_text(
         BOWERMAN.format(mark="3:45.34"), filename="results.csv", create_athletes=True

@@ -6,8 +6,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 
-from rivalries.clients import client_address
-
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/?next=/admin/"
@@ -110,6 +108,8 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_reset_the_count
     ],
 )
 def test_the_client_address(settings, count, trusted, remote, forwarded, client):
+    from rivalries.clients import client_address  # here: the other tests run without it
+
     settings.TRUSTED_PROXY_COUNT, settings.TRUSTED_PROXIES = count, trusted
     extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {}
     request = RequestFactory().get("/", REMOTE_ADDR=remote, **extra)

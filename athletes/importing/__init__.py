@@ -23,7 +23,7 @@ from athletes.importing.files import (
     source_name,
     text_lines,
 )
-from athletes.importing.matching import AthleteMatcher, free_slugs, suggest, unknown_athlete
+from athletes.importing.matching import AthleteMatcher, free_slugs, unknown_athlete
 from athletes.importing.readers.results_csv import RESULT_COLUMNS, RESULT_OPTIONAL_COLUMNS
 from athletes.importing.report import Counts, ImportAbort, ImportReport, RowError
 from athletes.importing.results import RESULT_KINDS, import_results, import_rows, imported
@@ -89,7 +89,6 @@ __all__ = [
     "read_text",
     "record_creation",
     "source_name",
-    "suggest",
     "text_lines",
     "unknown_athlete",
 ]

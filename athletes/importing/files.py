@@ -15,6 +15,8 @@ from typing import IO
 
 from django.conf import settings
 
+from athletes.importing.report import ImportReport
+
 ImportSource = str | os.PathLike | bytes | IO[str] | IO[bytes]
 """A path, the raw bytes of a file, or an open file (text or binary, e.g. an upload)."""
 
@@ -68,6 +70,17 @@ def read_text(source: ImportSource) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise UnreadableFile(line, _not_utf8(error)) from None
+
+
+def reported_text(source: ImportSource, report: ImportReport) -> str | None:
+    """``read_text``, with a file that cannot be read reported (None then)."""
+    try:
+        return read_text(source)
+    except UnreadableFile as error:
+        report.error(error.line, "", "", error.message)
+    except OSError as error:
+        report.error(0, "", "", f"the file cannot be read: {error.strerror or error}")
+    return None
 
 
 def text_lines(source: ImportSource) -> Iterator[str]:

@@ -2,8 +2,8 @@
 
 Names are matched by name or alias with case and accents folded, a few queries per batch of
 rows, never one per row. A name that matches nobody is reported, or created where the import
-allows it; ``suggest`` offers the closest stored spellings for an editor to confirm, and is
-never applied on its own.
+allows it. The closest stored spellings, for an editor to confirm and never applied on their
+own, are ``athletes.search.similar_spellings``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from athletes.importing.report import Counts
 from athletes.importing.values import event_name, folded, guess_level, parse_distance
 from athletes.importing.writing import chunks, record_creation
 from athletes.models import Athlete, AthleteAlias, Event, Meet
-from athletes.search import find_athletes
 from athletes.text import ascii_slug, fold
 
 if TYPE_CHECKING:
@@ -124,15 +123,6 @@ def unknown_athlete(name: str) -> str:
         f"no athlete is called '{name}' (by name or alias): add them first, or import with"
         " --create-athletes"
     )
-
-
-def suggest(name: str, country: str = "", limit: int = 3) -> list[Athlete]:
-    """The stored athletes whose names or aliases are closest to ``name`` ("Ingebrigsten" ->
-    Jakob Ingebrigtsen), those of ``country`` first: for an editor to choose from."""
-    hits = [hit.athlete for hit in find_athletes(name, limit=limit * 3)]
-    if country:
-        hits.sort(key=lambda athlete: athlete.country.code != country)
-    return hits[:limit]
 
 
 class Events:

@@ -278,6 +278,10 @@ class StagedResults:
         assignments = ", ".join(
             f"{quote(field(name).column)} = {staged}.{name}" for name in self.VALUES
         )
+        if any(model_field.name == "version" for model_field in self.model._meta.fields):
+            # A change made here must make a form opened before it stale (optimistic locking).
+            version = quote(field("version").column)
+            assignments += f", {version} = {table}.{version} + 1"
         changed_history, changed_params = history_insert(self.model, self.reason, "~")
         staged_values = {name: f"{staged}.{name}" for name in self.VALUES}
         source = {"id": f"{staged}.result_id", "race": f"{staged}.race_id",

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from athletes import marks
-from athletes.importing.files import ImportSource, UnreadableFile, read_text
+from athletes.importing.files import ImportSource, reported_text
 from athletes.importing.report import ImportReport
 from athletes.importing.rows import ResultRow
 from athletes.importing.values import (
@@ -75,14 +75,11 @@ def _decode(text: str) -> Any:
 def read(source: ImportSource, report: ImportReport) -> Iterator[ResultRow]:
     """The results of an OpenTrack competition, unit by unit; what cannot be read is reported
     with its line and key, and gives no row."""
+    text = reported_text(source, report)
+    if text is None:
+        return
     try:
-        data = _decode(read_text(source))
-    except UnreadableFile as error:
-        report.error(error.line, "", "", error.message)
-        return
-    except OSError as error:
-        report.error(0, "", "", f"the file cannot be read: {error.strerror or error}")
-        return
+        data = _decode(text)
     except json.JSONDecodeError as error:
         report.error(error.lineno, "", "", f"the JSON cannot be read here: {error.msg}")
         return

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from types import MappingProxyType
 
 from athletes import pasting
-from athletes.importing.files import ImportSource, UnreadableFile, read_text
+from athletes.importing.files import ImportSource, reported_text
 from athletes.importing.report import ImportReport
 from athletes.importing.rows import ResultRow
 from athletes.importing.values import parse_country, parse_url
@@ -48,10 +48,8 @@ def reader(race: ResultRow | None) -> Callable[[ImportSource, ImportReport], Ite
                 " --event (and --round, --sex)",
             )
             return
-        try:
-            text = read_text(source)
-        except UnreadableFile as error:
-            report.error(error.line, "", "", error.message)
+        text = reported_text(source, report)
+        if text is None:
             return
         for offset, url, part in parts(text):
             try:
