@@ -71,3 +71,19 @@ def _closed_breakers():
     reset_breakers()
     yield
     reset_breakers()
+
+
+@pytest.fixture
+def editor(live_server, page):
+    """An editor, logged in through the login page (the browser tests' way in)."""
+    from playwright.sync_api import expect
+
+    from tests.editors import PASSWORD, make_editor
+
+    user = make_editor(password=PASSWORD)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    return user

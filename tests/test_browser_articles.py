@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from rivalries.models import Quote
-from tests.editors import PASSWORD, make_editor
 from tests.factories import (
     AthleteFactory,
     EventFactory,
@@ -27,18 +26,6 @@ EUGENE, Ore. — Josh Kerr and Jakob Ingebrigtsen met again on Saturday.
 “Kerr is just next in line,” Ingebrigtsen said after the race.
 The crowd loved it. “I will beat Ingebrigtsen in Paris,” Cole said.
 """
-
-
-@pytest.fixture
-def editor(live_server, page: Page):
-    """An editor, logged in through the login page."""
-    user = make_editor(password=PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
-    return user
 
 
 @pytest.fixture

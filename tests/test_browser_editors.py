@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 from athletes.importing import import_results_text
 from athletes.models import Athlete, Race
 from rivalries.models import Quote
-from tests.editors import PASSWORD, make_editor
 from tests.factories import (
     AthleteFactory,
     EventFactory,
@@ -52,18 +51,6 @@ def snap(page: Page, name: str) -> None:
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=f"{folder}/{name}.png")
-
-
-@pytest.fixture
-def editor(live_server, page: Page):
-    """An editor, logged in through the login page."""
-    user = make_editor(password=PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
-    return user
 
 
 def choose(page: Page, select_id: str, typed: str, option: str) -> None:
