@@ -13,7 +13,6 @@ from playwright.sync_api import Page, expect
 from athletes.models import Race
 from tests.factories import AthleteFactory, EventFactory, MeetFactory
 from tests.test_browser_editors import Keyboard, snap
-from tests.test_browser_editors import editor as editor  # the logged-in editor fixture
 from tests.test_pasting import WEB_TABLE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
