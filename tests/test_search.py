@@ -1,9 +1,6 @@
 """Search: athletes by any spelling, rivalries by title, quotes by their words."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from athletes.search import MAX_QUERY_LENGTH, clean_query, find_athletes, similar_spellings
@@ -28,11 +25,6 @@ pytestmark = pytest.mark.django_db
 )
 def test_clean_query_drops_control_characters_and_caps_the_length(typed, cleaned):
     assert clean_query(typed) == cleaned
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def names(hits) -> list[str]:

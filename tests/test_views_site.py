@@ -23,11 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def html(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, url
