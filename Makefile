@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
 		$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
 	done)
 
-.PHONY: help run test lint format install browser java demo clean serve bench wrk
+.PHONY: help run test test-setup lint format install browser java demo clean serve bench wrk
 
 help:
 	@echo "make run     set up and serve the site on http://127.0.0.1:$(PORT) with the demo data (SQLite)"
@@ -71,7 +71,10 @@ node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the accessibility tests (Debian: apt-get install npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 
-test: install browser java node_modules/.package-lock.json
+# What the tests need besides Python's packages; CI installs it once before its two runs.
+test-setup: install browser java node_modules/.package-lock.json
+
+test: test-setup
 	$(BIN)/python -m pytest
 
 lint: install
