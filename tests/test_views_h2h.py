@@ -67,8 +67,8 @@ def test_page_and_json_give_the_same_numbers(client, rivals):
         "meetings": 2, "a_ahead": 1, "b_ahead": 1, "ties": 0, "no_decision": 0,
     }  # fmt: skip
     html = page.content.decode()
-    assert "<strong>3</strong>" in html
-    assert "<strong>2</strong>" in html
+    assert '<strong class="score-a">3</strong>' in html
+    assert '<strong class="score-b">2</strong>' in html
     assert "all rounds, all events, indoor and outdoor" in html
     assert "98 out of 100" in html
 

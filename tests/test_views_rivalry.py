@@ -48,8 +48,8 @@ def test_rivalry_page_shows_the_rivals_the_tally_and_the_timeline(client, rivalr
     html = client.get("/rivalries/kerr-vs-ingebrigtsen/").content.decode()
     assert "Josh Kerr" in html
     assert "GBR" in html
-    assert "<strong>2</strong>" in html  # Kerr ahead twice
-    assert "<strong>1</strong>" in html
+    assert '<strong class="score-a">2</strong>' in html  # Kerr ahead twice
+    assert '<strong class="score-b">1</strong>' in html
     assert "all rounds, all events, indoor and outdoor" in html
     assert "98 out of 100" in html
     assert "Achilles injury" in html
