@@ -171,3 +171,13 @@ def test_query_count_does_not_grow_with_the_rivalry(client, rivalry, django_asse
         client.get("/rivalries/kerr-vs-ingebrigtsen/")
     with django_assert_max_num_queries(len(small_json.captured_queries)):
         client.get("/api/v1/rivalries/kerr-vs-ingebrigtsen/timeline/")
+
+
+def test_running_tally_says_what_it_counts(client, rivalry):
+    everything = client.get(f"/rivalries/{rivalry.slug}/").content.decode()
+    assert "Head-to-head after this race, counting all rounds, all events, indoor and outdoor:" in (
+        everything
+    )
+    mile = client.get(f"/rivalries/{rivalry.slug}/?event=mile").content.decode()
+    assert "Head-to-head after this race, counting all rounds, Mile, indoor and outdoor:" in mile
+    assert "after this race, counting all rounds, all events" not in mile
