@@ -47,12 +47,14 @@ CUT_OFF = """() => {
     const parentOutside = parent && parent !== document.body && !hidden(parent)
       && outside(parent.getBoundingClientRect());
     if (outside(box) && !parentOutside) {
-      problems.push(`outside the viewport (${Math.round(box.left)}..${Math.round(box.right)}) ${describe(el)}`);
+      const span = `${Math.round(box.left)}..${Math.round(box.right)}`;
+      problems.push(`outside the viewport (${span}) ${describe(el)}`);
     }
     const style = getComputedStyle(el);
     const clips = ["auto", "scroll", "hidden"].includes(style.overflowX);
     if (clips && el.scrollWidth > el.clientWidth + 1) {
-      problems.push(`scrolled or clipped inside (${el.scrollWidth} > ${el.clientWidth}) ${describe(el)}`);
+      const sizes = `${el.scrollWidth} > ${el.clientWidth}`;
+      problems.push(`scrolled or clipped inside (${sizes}) ${describe(el)}`);
     }
   }
   return problems;
@@ -60,7 +62,9 @@ CUT_OFF = """() => {
 
 
 def test_every_page_type_fits_a_phone_with_and_without_javascript(
-    browser: Browser, live_server, demo  # noqa: F811 - the fixture imported above
+    browser: Browser,
+    live_server,
+    demo,  # noqa: F811 - the fixture imported above
 ):
     pages = {name: path for name, path in site_pages().items() if name in PAGE_TYPES}
     assert set(pages) == set(PAGE_TYPES)

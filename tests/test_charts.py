@@ -220,7 +220,7 @@ def test_athlete_page_has_a_progression_chart(client, trio):
     _, kerr, *_ = trio
     html = client.get(f"/athletes/{kerr.slug}/").content.decode()
     figure = svg(html, "progression-chart")
-    assert "Season's best per year, 1500m: 2022 3:29.45, 2023 3:29.00, 2024 3:26.00" in figure
+    assert "Season's bests, 1500m: 2022 3:29.45, 2023 3:29.00, 2024 3:26.00" in figure
     labels = texts(figure)
     assert {"2022", "2023", "2024"} <= set(labels)
     assert any(re.fullmatch(r"3:\d\d\.\d\d", label) for label in labels)
