@@ -28,7 +28,7 @@ GAP_HEIGHT = 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 22, 36
 """The plot area's inset from the view box: room for the axes' labels."""
 SEASON_ROW, SEASON_TOP = 26, 30
-PROGRESSION_HEIGHT = 200
+PROGRESSION_HEIGHT, PROGRESSION_LEFT = 200, 52
 STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600)
 """Candidate tick steps in seconds: the "nice" numbers an axis may count in."""
 
@@ -55,6 +55,14 @@ def nice_step(largest: float, most: int = 3) -> float:
 def seconds_label(value: float) -> str:
     """A tick's seconds without trailing zeros: "0.5 s", "2 s"."""
     return f"{value:.2f}".rstrip("0").rstrip(".") + " s"
+
+
+def time_label(seconds: float) -> str:
+    """A time axis' tick as athletics writes a mark, without idle hundredths: "3:27", "13.5"."""
+    text = marks.format(round(seconds * 1000))
+    if text.endswith(".00"):
+        return text.removesuffix(".00")
+    return text.removesuffix("0") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -347,12 +355,13 @@ def progression(event: str, indoor: bool, bests: Sequence[SeasonBest]) -> Progre
     high = max(step * math.ceil(slowest / step), low + step)
     bottom = PROGRESSION_HEIGHT - BOTTOM
     y_scale = linear((low, high), (TOP, bottom))  # slower downwards
-    x_scale = linear((first, last), (LEFT + 14, WIDTH - RIGHT - 14))
+    left = PROGRESSION_LEFT
+    x_scale = linear((first, last), (left + 14, WIDTH - RIGHT - 14))
     every = math.ceil((last - first + 1) / 6)
     y_ticks = []
     value = low
     while value <= high + 1e-9:
-        y_ticks.append(Tick(y_scale(value), marks.format(round(value * 1000))))
+        y_ticks.append(Tick(y_scale(value), time_label(value)))
         value += step
     points = tuple(
         Point(
@@ -369,7 +378,7 @@ def progression(event: str, indoor: bool, bests: Sequence[SeasonBest]) -> Progre
         indoor=indoor,
         width=WIDTH,
         height=PROGRESSION_HEIGHT,
-        left=LEFT,
+        left=left,
         right=WIDTH - RIGHT,
         top=TOP,
         bottom=bottom,
