@@ -1,7 +1,9 @@
 import datetime
+import re
 
 import pytest
 
+from athletes.templatetags.athletics import country_flag
 from tests.factories import (
     AthleteFactory,
     EventFactory,
@@ -181,3 +183,17 @@ def test_running_tally_says_what_it_counts(client, rivalry):
     mile = client.get(f"/rivalries/{rivalry.slug}/?event=mile").content.decode()
     assert "Head-to-head after this race, counting all rounds, Mile, indoor and outdoor:" in mile
     assert "after this race, counting all rounds, all events" not in mile
+
+
+def test_header_shows_flags_score_and_form(client, rivalry):
+    html = client.get(f"/rivalries/{rivalry.slug}/").content.decode()
+    head = html.split('class="score-head"')[1].split("</div>")[0]
+    assert head.index("/static/flags/gb.svg") < head.index("score-a") < head.index("/flags/no.svg")
+    strip = html.split('<ol class="form">')[1].split("</ol>")[0]
+    assert re.findall(r'<span aria-hidden="true">(.)</span>', strip) == ["W", "W", "L"]
+    assert strip.count("Josh Kerr ahead") == 2
+
+
+def test_no_flag_for_a_country_we_hold_none_of(db):
+    assert country_flag(AthleteFactory(country="")) == ""
+    assert "flags/ke.svg" in country_flag(AthleteFactory(country="KE"))
