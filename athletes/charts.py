@@ -176,16 +176,27 @@ def gap_chart(pairs: Sequence[Pair]) -> GapChart | None:
     reach = step * math.ceil(largest / step - 1e-9)
     bottom = GAP_HEIGHT - BOTTOM
     y_scale = linear((-reach, reach), (bottom, TOP))  # positive (A ahead) upwards
-    x_scale = linear((first.toordinal(), last.toordinal()), (LEFT + 8, WIDTH - RIGHT - 8))
+    x_span = (LEFT + 8, WIDTH - RIGHT - 8)
+    x_scale = linear((first.toordinal(), last.toordinal()), x_span)
+    # All on one day (a heat and a final): side by side in round order rather than on one spot.
+    same_day = (
+        {
+            (meeting.race_id, meeting.a, meeting.b): linear((0, len(every) - 1), x_span)(position)
+            for position, meeting in enumerate(chronological(every))
+        }
+        if first == last
+        else {}
+    )
     series = []
     for index, (a, b, found) in enumerate(ordered):
         points = []
         for meeting in found:
+            key = (meeting.race_id, meeting.a, meeting.b)
             gap = (meeting.gap_ms or 0) / 1000
             sign = {"a": 1, "b": -1}.get(meeting.ahead or "", 0)
             points.append(
                 Point(
-                    x=x_scale(meeting.date.toordinal()),
+                    x=same_day.get(key) or x_scale(meeting.date.toordinal()),
                     y=y_scale(sign * gap),
                     ahead=meeting.ahead,
                     label=meeting_label(meeting, a.name, b.name),

@@ -138,6 +138,20 @@ def test_gap_chart_has_a_series_per_pair_and_axes_in_years_and_seconds(trio):
     assert all(chart.top <= point.y <= chart.bottom for point in chart.points)
 
 
+def test_gap_chart_spreads_meetings_of_one_day_in_round_order(db):
+    a, b = AthleteFactory(name="A"), AthleteFactory(name="B")
+    event = EventFactory(name="1500m", distance_m=1500)
+    day = datetime.date(2024, 8, 4)
+    for round_code, a_time in (("final", 206_000), ("heat", 214_000)):
+        found = RaceFactory(meet=MeetFactory(start_date=day), event=event, round=round_code)
+        ResultFactory(race=found, athlete=a, place=1, time_ms=a_time)
+        ResultFactory(race=found, athlete=b, place=2, time_ms=a_time + 500)
+    chart = charts.gap_chart([(a, b, between(a, b).meetings)])
+    heat, final = chart.series[0].points
+    assert chart.left < heat.x < final.x < chart.right
+    assert [tick.label for tick in chart.x_ticks] == ["Aug 2024"]
+
+
 def test_gap_chart_of_pairs_that_never_met_is_none(db):
     a, b = AthleteFactory(), AthleteFactory()
     assert charts.gap_chart([(a, b, [])]) is None
