@@ -22,6 +22,8 @@ from django.utils.translation import gettext
 
 from athletes import marks
 from athletes.headtohead import HeadToHead, Meeting, chronological
+from athletes.models import Athlete
+from athletes.profile import Career
 
 WIDTH = 400
 GAP_HEIGHT = 240
@@ -158,8 +160,8 @@ class GapChart:
         return (self.series[0].a_name, self.series[0].b_name) if len(self.series) == 1 else None
 
 
-Pair = tuple[object, object, Sequence[Meeting]]
-"""(athlete A, athlete B, their meetings): anything with a ``name`` for A and B."""
+Pair = tuple[Athlete, Athlete, Sequence[Meeting]]
+"""(athlete A, athlete B, their meetings, as ``headtohead`` reads them)."""
 
 
 def gap_chart(pairs: Sequence[Pair]) -> GapChart | None:
@@ -398,3 +400,25 @@ def progression(event: str, indoor: bool, bests: Sequence[SeasonBest]) -> Progre
         x_ticks=tuple(Tick(x_scale(year), str(year)) for year in range(first, last + 1, every)),
         y_ticks=tuple(y_ticks),
     )
+
+
+def career_progressions(career: Career) -> list[Progression]:
+    """A progression chart for each event the athlete ran in more than one season."""
+    return [
+        progression(
+            bests[0].event.name,
+            bests[0].indoor,
+            [
+                SeasonBest(
+                    year=best.result.date.year,
+                    time_ms=best.result.time_ms,
+                    mark=best.mark,
+                    race_id=best.result.race_id,
+                    meet=best.result.meet,
+                )
+                for best in bests
+            ],
+        )
+        for bests in career.season_bests()
+        if len(bests) > 1
+    ]

@@ -16,7 +16,7 @@ from django_htmx.middleware import HtmxDetails
 
 from athletes import headtohead, meetings, profile, provenance
 from athletes.api import athlete_pair
-from athletes.charts import Progression, SeasonBest, gap_chart, progression, season_chart
+from athletes.charts import career_progressions, gap_chart, season_chart
 from athletes.headtohead import FilterError, Filters
 from athletes.links import outbound
 from athletes.models import Athlete, Event, Race, ResultStatus
@@ -72,7 +72,7 @@ def athlete_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "years": career.years(),
         "events": career.events(),
         "bests": career.personal_bests(),
-        "progressions": progressions(career),
+        "progressions": career_progressions(career),
         "opponents": meetings.opponents(athlete),
         "vs": vs,
         "candidates": candidates,
@@ -81,28 +81,6 @@ def athlete_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "quotes_about": quotes.about(athlete).order_by("-said_on", "-id")[:20],
     }
     return render(request, "athletes/detail.html", context)
-
-
-def progressions(career: profile.Career) -> list[Progression]:
-    """A progression chart for each event the athlete ran in more than one season."""
-    return [
-        progression(
-            bests[0].event.name,
-            bests[0].indoor,
-            [
-                SeasonBest(
-                    year=best.result.date.year,
-                    time_ms=best.result.time_ms,
-                    mark=best.mark,
-                    race_id=best.result.race_id,
-                    meet=best.result.meet,
-                )
-                for best in bests
-            ],
-        )
-        for bests in career.season_bests()
-        if len(bests) > 1
-    ]
 
 
 ATHLETES_PER_PAGE = 60
