@@ -4,10 +4,13 @@ One browser context per JavaScript setting and one page in each, reused for ever
 the walk costs a page load per address rather than a browser per address.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Browser
 
-from tests.test_browser_site import demo, site_pages  # noqa: F401 - the demo fixture
+from tests.test_browser_site import site_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,10 +64,13 @@ CUT_OFF = """() => {
 }"""
 
 
+@pytest.fixture
+def demo_site():
+    call_command("load_demo", stdout=io.StringIO())
+
+
 def test_every_page_type_fits_a_phone_with_and_without_javascript(
-    browser: Browser,
-    live_server,
-    demo,  # noqa: F811 - the fixture imported above
+    browser: Browser, live_server, demo_site
 ):
     pages = {name: path for name, path in site_pages().items() if name in PAGE_TYPES}
     assert set(pages) == set(PAGE_TYPES)
