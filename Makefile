@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
 		$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
 	done)
 
-.PHONY: help run test lint format install browser java demo clean serve bench wrk flags
+.PHONY: help run test lint format install browser java demo clean serve bench wrk
 
 help:
 	@echo "make run     set up and serve the site on http://127.0.0.1:$(PORT) with the demo data (SQLite)"
@@ -61,6 +61,13 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
+.PHONY: flags
+# The flags are flag-icons' 4x3 SVGs (npm, pinned in package-lock.json, MIT), committed under
+# static/flags/ so the site serves them itself; this refreshes them after a version bump.
+flags: node_modules/.package-lock.json
+	cp node_modules/flag-icons/flags/4x3/*.svg static/flags/
+	cp node_modules/flag-icons/LICENSE static/flags/LICENSE
+
 run: export DEBUG = true
 run: demo
 	@echo "Rivalries on http://127.0.0.1:$(PORT)/  (editors: see README, 'Editor accounts')"
@@ -70,12 +77,6 @@ run: demo
 node_modules/.package-lock.json: package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for the accessibility tests (Debian: apt-get install npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
-
-# The flags are flag-icons' 4x3 SVGs (npm, pinned in package-lock.json, MIT), committed under
-# static/flags/ so the site serves them itself; this refreshes them after a version bump.
-flags: node_modules/.package-lock.json
-	cp node_modules/flag-icons/flags/4x3/*.svg static/flags/
-	cp node_modules/flag-icons/LICENSE static/flags/LICENSE
 
 test: install browser java node_modules/.package-lock.json
 	$(BIN)/python -m pytest
