@@ -61,6 +61,13 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 
+.PHONY: flags
+# The flags are flag-icons' 4x3 SVGs (npm, pinned in package-lock.json, MIT), committed under
+# static/flags/ so the site serves them itself; this refreshes them after a version bump.
+flags: node_modules/.package-lock.json
+	cp node_modules/flag-icons/flags/4x3/*.svg static/flags/
+	cp node_modules/flag-icons/LICENSE static/flags/LICENSE
+
 run: export DEBUG = true
 run: demo
 	@echo "Rivalries on http://127.0.0.1:$(PORT)/  (editors: see README, 'Editor accounts')"

@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Abs
+from django.utils.translation import gettext
 
 from athletes import marks
 from athletes.models import (
@@ -65,10 +66,19 @@ class Filters:
     """An Event slug; None counts every event."""
     indoor: bool | None = None
     """True indoor only, False outdoor only, None both."""
+    from_year: int | None = None
+    """Count meetings from this year on (inclusive); None from the first."""
+    to_year: int | None = None
+    """Count meetings up to this year (inclusive); None to the last."""
 
     def __post_init__(self) -> None:
         if self.rounds not in ROUNDS:
             raise FilterError(f"rounds='{self.rounds}' is not a choice: use 'all' or 'finals'")
+        if self.from_year and self.to_year and self.from_year > self.to_year:
+            raise FilterError(
+                f"from={self.from_year} is after to={self.to_year}: the range runs from the"
+                " earlier year to the later"
+            )
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> Filters:
@@ -90,7 +100,18 @@ class Filters:
             indoor = False
         elif indoor_text:
             raise FilterError(f"indoor='{indoor_text}' is not a choice: use 'true' or 'false'")
-        return cls(rounds=rounds or "all", event=event or None, indoor=indoor)
+        year = _year(params, "year")
+        from_year = _year(params, "from")
+        to_year = _year(params, "to")
+        if year is not None and (from_year or to_year) not in (None, year):
+            raise FilterError("give either year= or from= and to=, not both")
+        return cls(
+            rounds=rounds or "all",
+            event=event or None,
+            indoor=indoor,
+            from_year=from_year if year is None else year,
+            to_year=to_year if year is None else year,
+        )
 
     def describe(self, event_name: str | None = None) -> str:
         """The rule in words, shown beside every tally: "finals only, 1500m, outdoor".
@@ -100,7 +121,16 @@ class Filters:
         rounds = "finals only" if self.rounds == "finals" else "all rounds"
         event = (event_name or self.event) if self.event else "all events"
         venue = {None: "indoor and outdoor", True: "indoor", False: "outdoor"}[self.indoor]
-        return f"{rounds}, {event}, {venue}"
+        words = [rounds, event, venue]
+        if self.from_year and self.from_year == self.to_year:
+            words.append(gettext("%(year)s only") % {"year": self.from_year})
+        elif self.from_year and self.to_year:
+            words.append(f"{self.from_year}\N{EN DASH}{self.to_year}")
+        elif self.from_year:
+            words.append(gettext("from %(year)s") % {"year": self.from_year})
+        elif self.to_year:
+            words.append(gettext("up to %(year)s") % {"year": self.to_year})
+        return ", ".join(words)
 
     def as_query(self) -> dict[str, str]:
         """The non-default choices as query parameters, so links keep only what was chosen."""
@@ -111,7 +141,27 @@ class Filters:
             query["event"] = self.event
         if self.indoor is not None:
             query["indoor"] = "true" if self.indoor else "false"
+        if self.from_year:
+            query["from"] = str(self.from_year)
+        if self.to_year:
+            query["to"] = str(self.to_year)
         return query
+
+
+YEARS = range(1800, 2200)
+"""Years a filter may name: anything else is a typo, answered with a message, not a search."""
+
+
+def _year(params: Mapping[str, str], name: str) -> int | None:
+    """A year parameter ("2024"), None when absent or blank; FilterError when not a year."""
+    text = (params.get(name) or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or int(text) not in YEARS:
+        raise FilterError(
+            f"{name}='{text[:20]}' is not a year: use four digits, such as {name}=2024"
+        )
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -355,6 +405,10 @@ def pair_meetings(a_id: int, b_id: int, filters: Filters = Filters()) -> list[Me
         rows = rows.filter(race__event__slug=filters.event)
     if filters.indoor is not None:
         rows = rows.filter(race__meet__indoor=filters.indoor)
+    if filters.from_year:
+        rows = rows.filter(race__date__gte=datetime.date(filters.from_year, 1, 1))
+    if filters.to_year:
+        rows = rows.filter(race__date__lte=datetime.date(filters.to_year, 12, 31))
     return chronological(_meeting(row) for row in rows.order_by().values_list(*_COLUMNS))
 
 

@@ -191,6 +191,24 @@ class Career:
         bests = [Best(result.event, result.indoor, result) for result in fastest.values()]
         return sorted(bests, key=lambda best: (best.event.distance_m, best.event.name, best.indoor))
 
+    def season_bests(self) -> list[list[Best]]:
+        """Per event (indoor and outdoor apart, shortest first) the season's best of each
+        year, oldest first: the athlete's progression, read from the results already held."""
+        fastest: dict[tuple[int, bool, int], CareerResult] = {}
+        for result in self.all:
+            if result.status == ResultStatus.FINISHED and result.time_ms is not None:
+                key = (result.event.pk, result.indoor, result.date.year)
+                held = fastest.get(key)
+                if held is None or _set_first(result) < _set_first(held):
+                    fastest[key] = result
+        by_event: dict[tuple[int, bool], list[Best]] = {}
+        for (event_id, indoor, _), result in sorted(fastest.items(), key=lambda item: item[0][2]):
+            by_event.setdefault((event_id, indoor), []).append(Best(result.event, indoor, result))
+        return sorted(
+            by_event.values(),
+            key=lambda bests: (bests[0].event.distance_m, bests[0].event.name, bests[0].indoor),
+        )
+
 
 def _set_first(result: CareerResult) -> tuple[int | None, datetime.date, int]:
     """Faster first; of equal times, the one set first."""

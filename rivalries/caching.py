@@ -60,7 +60,7 @@ VARY_ALLOWED = frozenset({"hx-request", "hx-history-restore-request"})
 """Request headers a stored page may vary on: both are part of the key."""
 DEFAULT_PAGE_SECONDS = 3600
 _TIMELINE = frozenset({"kind", "year", "event", "speaker", "cursor"})
-_HEAD_TO_HEAD = frozenset({"rounds", "event", "indoor"})
+_HEAD_TO_HEAD = frozenset({"rounds", "event", "indoor", "year", "from", "to"})
 PAGE_QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "home": frozenset(),
     "rivalries": frozenset({"page"}),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 
@@ -41,6 +42,8 @@ class RivalryScore:
     members: tuple[Athlete, ...]
     tally: Tally | None
     """The first two members' head-to-head (overall, every round and venue); None with one."""
+    pairs: tuple[tuple[Athlete, Athlete, Tally], ...] = ()
+    """Every pair of members with its tally, in member order: a three-way rivalry shown whole."""
 
     @property
     def a(self) -> Athlete | None:
@@ -58,8 +61,8 @@ def with_scores(rivalries: Iterable[Rivalry]) -> list[RivalryScore]:
         rivalry.pk: tuple(membership.athlete for membership in rivalry.memberships.all())
         for rivalry in rivalries
     }
-    pairs = [(m[0].pk, m[1].pk) for m in members.values() if len(m) > 1]
-    tallies = meetings.scores(pairs)
+    pairs = {pk: list(combinations(found, 2)) for pk, found in members.items()}
+    tallies = meetings.scores((a.pk, b.pk) for found in pairs.values() for a, b in found)
     return [
         RivalryScore(
             rivalry=rivalry,
@@ -67,6 +70,7 @@ def with_scores(rivalries: Iterable[Rivalry]) -> list[RivalryScore]:
             tally=tallies.get((members[rivalry.pk][0].pk, members[rivalry.pk][1].pk))
             if len(members[rivalry.pk]) > 1
             else None,
+            pairs=tuple((a, b, tallies[a.pk, b.pk]) for a, b in pairs[rivalry.pk]),
         )
         for rivalry in rivalries
     ]

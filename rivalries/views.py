@@ -16,10 +16,10 @@ from django_htmx.middleware import HtmxDetails
 
 from athletes import headtohead, meetings, profile, provenance
 from athletes.api import athlete_pair
-from athletes.charts import gap_chart
+from athletes.charts import career_progressions, gap_chart, season_chart
 from athletes.headtohead import FilterError, Filters
 from athletes.links import outbound
-from athletes.models import Athlete, Event, Race
+from athletes.models import Athlete, Event, Race, ResultStatus
 from athletes.search import clean_query, find_athletes
 from rivalries import lists, timeline
 from rivalries import search as site_search
@@ -72,6 +72,7 @@ def athlete_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "years": career.years(),
         "events": career.events(),
         "bests": career.personal_bests(),
+        "progressions": career_progressions(career),
         "opponents": meetings.opponents(athlete),
         "vs": vs,
         "candidates": candidates,
@@ -146,6 +147,14 @@ def head_to_head(request: HttpRequest, slug_a: str, slug_b: str) -> HttpResponse
     h2h = headtohead.between(a, b, filters)
     shared_races = Race.objects.official().filter(results__athlete=a).filter(results__athlete=b)
     events = list(Event.objects.filter(races__in=shared_races).distinct())
+    years = [day.year for day in shared_races.dates("date", "year")]
+    upcoming = (
+        Race.objects.filter(status=Race.Status.SCHEDULED)
+        .filter(results__athlete=a, results__status=ResultStatus.ENTERED)
+        .filter(results__athlete=b, results__status=ResultStatus.ENTERED)
+        .select_related("meet", "event")
+        .order_by("date", "pk")
+    )
     event_name = next((event.name for event in events if event.slug == filters.event), None)
 
     def query(**changes) -> str:
@@ -170,8 +179,12 @@ def head_to_head(request: HttpRequest, slug_a: str, slug_b: str) -> HttpResponse
         "h2h": h2h,
         "rule": filters.describe(event_name),
         "switches": switches,
-        "chart": gap_chart(h2h.meetings, a.name, b.name),
+        "chart": gap_chart([(a, b, h2h.meetings)]),
+        "seasons": season_chart(h2h),
         "score": {"a": a, "b": b, "tally": h2h.overall},
+        "years": years,
+        "kept": {k: v for k, v in filters.as_query().items() if k not in ("from", "to")},
+        "upcoming": list(upcoming),
         "quotes": Quote.objects.published().for_display().between(a, b).order_by("-said_on", "-id"),
         "json_url": reverse("api-h2h", args=[a.slug, b.slug]) + query(),
         "canonical_path": headtohead_path(a, b),
@@ -282,6 +295,7 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "filters": filters,
         "next_url": timeline.next_page_url(request.path, page),
+        "tally_rule": running_tally_rule(page, filters),
     }
     if request.htmx and not request.htmx.history_restore_request:
         fragment = "items" if filters.cursor else "timeline"
@@ -302,10 +316,12 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     context |= {
         "pairs": pairs,
         "rule": headtohead.Filters().describe(),
-        "chart": gap_chart(pairs[0].meetings, members[0].name, members[1].name) if pairs else None,
+        "chart": gap_chart([(pair.a, pair.b, pair.meetings) for pair in pairs]),
+        "seasons": season_chart(pairs[0]) if len(pairs) == 1 else None,
         "score": {"a": pairs[0].a, "b": pairs[0].b, "tally": pairs[0].overall} if pairs else None,
         "a": members[0] if members else None,
         "b": members[1] if len(members) > 1 else None,
+        "members_score": {"members": members},
         "events": sorted(events.items(), key=lambda item: item[1]),
         "years": sorted(years),
         "kind_choices": [("race", "Races"), ("quote", "Quotes"), ("moment", "Moments")],
@@ -313,6 +329,20 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         **embed_context(request, "rivalry", rivalry.slug, title=rivalry.title),
     }
     return render(request, "rivalries/detail.html", context)
+
+
+def running_tally_rule(page: timeline.TimelinePage, filters: TimelineFilters) -> str:
+    """What the timeline's running tally counts: every meeting, or the chosen event's only."""
+    event_name = next(
+        (
+            meeting.event_name
+            for found in page.pairs.values()
+            for meeting in found
+            if meeting.event_slug == filters.event
+        ),
+        None,
+    )
+    return headtohead.Filters(event=filters.event).describe(event_name)
 
 
 @require_safe

@@ -87,7 +87,7 @@ def test_embeds_show_score_rule_last_meetings_and_link_back(client, world):
         response = client.get(urls[name])
         body = response.content.decode()
         assert response.status_code == 200
-        assert "<strong>1</strong>" in body  # the score, 1-1
+        assert '<strong class="score-a">1</strong>' in body  # the score, 1-1
         assert "Counting all rounds, all events, indoor and outdoor" in body
         assert "Last meetings" in body
         assert "Prefontaine Classic, Bowerman Mile" in body

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -67,8 +68,8 @@ def test_page_and_json_give_the_same_numbers(client, rivals):
         "meetings": 2, "a_ahead": 1, "b_ahead": 1, "ties": 0, "no_decision": 0,
     }  # fmt: skip
     html = page.content.decode()
-    assert "<strong>3</strong>" in html
-    assert "<strong>2</strong>" in html
+    assert '<strong class="score-a">3</strong>' in html
+    assert '<strong class="score-b">2</strong>' in html
     assert "all rounds, all events, indoor and outdoor" in html
     assert "98 out of 100" in html
 
@@ -165,3 +166,87 @@ def test_public_views_answer_get_and_head_only(client, rivals):
     kerr, jakob = rivals
     assert client.head(f"/h2h/{kerr.slug}/vs/{jakob.slug}/").status_code == 200
     assert client.post(f"/h2h/{kerr.slug}/vs/{jakob.slug}/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("query", "meetings", "rule"),
+    [
+        ("year=2024", 2, "2024 only"),
+        ("from=2024&to=2024", 2, "2024 only"),
+        ("from=2023", 4, "from 2023"),
+        ("to=2023", 3, "up to 2023"),
+        ("from=2021&to=2023", 3, "2021\N{EN DASH}2023"),
+        ("year=2024&from=2024", 2, "2024 only"),
+        ("from=2030", 0, "from 2030"),
+    ],
+)
+def test_year_range_counts_page_and_json_alike(client, rivals, query, meetings, rule):
+    kerr, jakob = rivals
+    page = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/?{query}")
+    data = client.get(f"/api/v1/h2h/{kerr.slug}/{jakob.slug}/?{query}").json()
+    assert data["meetings"] == meetings
+    html = page.content.decode()
+    assert f"Counting all rounds, all events, indoor and outdoor, {rule}" in html
+    assert f"Each row counts all rounds, all events, indoor and outdoor, {rule}." in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=24", "year=&#x27;24&#x27; is not a year"),
+        ("from=abc", "from=&#x27;abc&#x27; is not a year"),
+        ("to=\N{FULLWIDTH DIGIT TWO}024", "\N{FULLWIDTH DIGIT TWO}024&#x27; is not a year"),
+        ("from=2025&to=2023", "from=2025 is after to=2023"),
+        ("year=2024&to=2023", "either year= or from= and to="),
+        ("to=" + "9" * 400, "is not a year"),
+    ],
+)
+def test_bad_years_are_a_400_that_says_why(client, rivals, query, message):
+    kerr, jakob = rivals
+    page = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/?{query}")
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    assert client.get(f"/api/v1/h2h/{kerr.slug}/{jakob.slug}/?{query}").status_code == 400
+
+
+def test_year_form_keeps_the_other_choices(client, rivals):
+    kerr, jakob = rivals
+    html = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/?event=mile&from=2024").content.decode()
+    form = html.split('class="filters years"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="event" value="mile">' in form
+    assert 'name="from"' not in form.split("<select")[0]  # the range is chosen, not carried
+    assert '<option value="2024" selected>2024</option>' in form
+
+
+def test_upcoming_races_where_both_are_entered(client, rivals):
+    kerr, jakob = rivals
+    other = AthleteFactory(name="Someone Else")
+    both = RaceFactory(
+        meet=MeetFactory(name="Bislett Games", start_date=datetime.date(2099, 6, 12)),
+        status="scheduled",
+        name="Dream Mile",
+    )
+    only_one = RaceFactory(
+        meet=MeetFactory(name="Only Kerr Meet", start_date=datetime.date(2099, 7, 1)),
+        status="scheduled",
+    )
+    for race, athletes in ((both, (kerr, jakob, other)), (only_one, (kerr, other))):
+        for athlete in athletes:
+            ResultFactory(race=race, athlete=athlete, status="entered", place=None, time_ms=None)
+    html = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/").content.decode()
+    upcoming = html.split("Coming up: both entered")[1].split("</ul>")[0]
+    assert "Bislett Games, Dream Mile" in upcoming
+    assert "12 Jun 2099" in upcoming
+    assert "Only Kerr Meet" not in html
+    # Entries are not meetings: the score is unchanged.
+    assert '<strong class="score-a">3</strong>' in html
+
+
+def test_form_strip_shows_the_last_five_in_letters_and_words(client, rivals):
+    kerr, jakob = rivals
+    html = client.get(f"/h2h/{kerr.slug}/vs/{jakob.slug}/").content.decode()
+    strip = html.split('<ol class="form">')[1].split("</ol>")[0]
+    letters = re.findall(r'<span aria-hidden="true">(.)</span>', strip)
+    assert letters == ["W", "W", "W", "L", "L"]  # newest first: Kerr ahead in the last three
+    assert strip.count("Josh Kerr ahead") == 3
+    assert strip.count("Jakob Ingebrigtsen ahead") == 2

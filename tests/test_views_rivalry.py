@@ -1,7 +1,9 @@
 import datetime
+import re
 
 import pytest
 
+from athletes.templatetags.athletics import country_flag
 from tests.factories import (
     AthleteFactory,
     EventFactory,
@@ -48,8 +50,8 @@ def test_rivalry_page_shows_the_rivals_the_tally_and_the_timeline(client, rivalr
     html = client.get("/rivalries/kerr-vs-ingebrigtsen/").content.decode()
     assert "Josh Kerr" in html
     assert "GBR" in html
-    assert "<strong>2</strong>" in html  # Kerr ahead twice
-    assert "<strong>1</strong>" in html
+    assert '<strong class="score-a">2</strong>' in html  # Kerr ahead twice
+    assert '<strong class="score-b">1</strong>' in html
     assert "all rounds, all events, indoor and outdoor" in html
     assert "98 out of 100" in html
     assert "Achilles injury" in html
@@ -171,3 +173,27 @@ def test_query_count_does_not_grow_with_the_rivalry(client, rivalry, django_asse
         client.get("/rivalries/kerr-vs-ingebrigtsen/")
     with django_assert_max_num_queries(len(small_json.captured_queries)):
         client.get("/api/v1/rivalries/kerr-vs-ingebrigtsen/timeline/")
+
+
+def test_running_tally_says_what_it_counts(client, rivalry):
+    everything = client.get(f"/rivalries/{rivalry.slug}/").content.decode()
+    assert "Head-to-head after this race, counting all rounds, all events, indoor and outdoor:" in (
+        everything
+    )
+    mile = client.get(f"/rivalries/{rivalry.slug}/?event=mile").content.decode()
+    assert "Head-to-head after this race, counting all rounds, Mile, indoor and outdoor:" in mile
+    assert "after this race, counting all rounds, all events" not in mile
+
+
+def test_header_shows_flags_score_and_form(client, rivalry):
+    html = client.get(f"/rivalries/{rivalry.slug}/").content.decode()
+    head = html.split('class="score-head"')[1].split("</div>")[0]
+    assert head.index("/static/flags/gb.svg") < head.index("score-a") < head.index("/flags/no.svg")
+    strip = html.split('<ol class="form">')[1].split("</ol>")[0]
+    assert re.findall(r'<span aria-hidden="true">(.)</span>', strip) == ["W", "W", "L"]
+    assert strip.count("Josh Kerr ahead") == 2
+
+
+def test_no_flag_for_a_country_we_hold_none_of(db):
+    assert country_flag(AthleteFactory(country="")) == ""
+    assert "flags/ke.svg" in country_flag(AthleteFactory(country="KE"))

@@ -4,10 +4,13 @@ Some are here for speed: a timeline or a results table calls them once per row, 
 general tool (``{% url %}``, ``{% include %}``, humanize) costs tens of microseconds a call.
 """
 
+import functools
 from collections.abc import Iterable
+from pathlib import Path
 
 from django import template
-from django.utils.html import format_html_join
+from django.templatetags.static import static
+from django.utils.html import format_html, format_html_join
 
 from athletes import marks
 from athletes.links import outbound, path_to
@@ -72,3 +75,27 @@ def flags(codes: Iterable[str]) -> str:
 def outlink(url: str | None) -> str:
     """``{{ source.url|outlink }}``: the URL when it is http(s), else "" (athletes.links)."""
     return outbound(url)
+
+
+FLAGS = Path(__file__).resolve().parent.parent.parent / "static" / "flags"
+
+
+@functools.cache
+def _flag_codes() -> frozenset[str]:
+    """The ISO codes we hold a flag for (flag-icons' 4x3 set, copied into static/flags/)."""
+    return frozenset(path.stem for path in FLAGS.glob("*.svg"))
+
+
+@register.simple_tag
+def country_flag(athlete) -> str:
+    """The athlete's flag as an image from our own static files; nothing without a country.
+
+    Decorative (alt=""): the country's code or name is always written beside it.
+    """
+    code = str(athlete.country.code).lower() if athlete.country else ""
+    if code not in _flag_codes():
+        return ""
+    return format_html(
+        '<img class="flag-icon" src="{}" alt="" width="32" height="24">',
+        static(f"flags/{code}.svg"),
+    )
