@@ -4,10 +4,7 @@ One browser context per JavaScript setting and one page in each, reused for ever
 the walk costs a page load per address rather than a browser per address.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Browser
 
 from tests.test_browser_site import site_pages
@@ -64,13 +61,8 @@ CUT_OFF = """() => {
 }"""
 
 
-@pytest.fixture
-def demo_site():
-    call_command("load_demo", stdout=io.StringIO())
-
-
 def test_every_page_type_fits_a_phone_with_and_without_javascript(
-    browser: Browser, live_server, demo_site
+    browser: Browser, live_server, demo
 ):
     pages = {name: path for name, path in site_pages().items() if name in PAGE_TYPES}
     assert set(pages) == set(PAGE_TYPES)
