@@ -1,4 +1,4 @@
-"""Share cards: the 1200x630 PNG a shared link shows (DESIGN.md, "Languages and sharing").
+"""Share cards: the 1200x630 PNG a shared link shows (docs/design.md, "Interfaces").
 
 A quote's card carries its words, who said them and when; a head-to-head's and a rivalry's
 carry the names, their countries, the score large and the rule that counted it; every card
@@ -266,9 +266,9 @@ def _score(canvas: Canvas, a: Athlete, b: Athlete, tally: Tally, rule: str, top:
 def quote_card(quote: Quote) -> bytes:
     """The words, wrapped and shrunk to fit; who they belong to; when and where."""
     canvas = Canvas(_("Paraphrase") if quote.is_paraphrase else _("Quote"))
-    words = fit(clean(statements.plain(quote)), INNER, 330, QUOTE_SIZES)
-    canvas.block(words, 140)
-    byline = one_line(clean(statements.attribution(quote), 200), INNER, (36, 32, 28), bold=True)
+    text = statements.card(quote, MAX_TEXT)
+    canvas.block(fit(clean(text.words), INNER, 330, QUOTE_SIZES), 140)
+    byline = one_line(clean(text.byline, 200), INNER, (36, 32, 28), bold=True)
     canvas.block(byline, HEIGHT - 128, align="left")
     when = quote.said.display()
     if quote.source is not None:
