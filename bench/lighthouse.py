@@ -68,7 +68,21 @@ def first_link(html: str, pattern: str) -> str:
     return found.group(0)
 
 
+ATTEMPTS = 3
+"""Runs of one page before giving up: on a loaded machine Chromium's trace now and then lacks
+its start ("NO_NAVSTART"), and Lighthouse asks to be run again."""
+
+
 def lighthouse(url: str, report: Path, chromium: str) -> dict[str, int]:
+    for _ in range(ATTEMPTS - 1):
+        try:
+            return _lighthouse(url, report, chromium)
+        except subprocess.CalledProcessError:
+            print(f"{url}: Lighthouse failed, once more", file=sys.stderr, flush=True)
+    return _lighthouse(url, report, chromium)
+
+
+def _lighthouse(url: str, report: Path, chromium: str) -> dict[str, int]:
     subprocess.run(
         [
             str(LIGHTHOUSE),
