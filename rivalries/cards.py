@@ -221,12 +221,16 @@ def _side(athlete: Athlete) -> str:
     return f"{clean(athlete.name, 120)} ({code})" if code else clean(athlete.name, 120)
 
 
-def _names(a: Athlete, b: Athlete, width: int, sizes: Sequence[int]) -> tuple[Fitted, Fitted]:
-    """Both sides on one line each, at one size: the largest at which both fit."""
+def _names(
+    a: Athlete, b: Athlete, width: int, sizes: Sequence[int], others: Sequence[Athlete] = ()
+) -> tuple[Fitted, Fitted]:
+    """Both sides on one line each, at one size: the largest at which both (and the names of
+    ``others``, shown in rows beside them) fit."""
     sides = _side(a), _side(b)
+    every = [*sides, *(_side(athlete) for athlete in others)]
     for size in sizes:
         face = font(size, bold=True)
-        if all(_width(side, face) <= width for side in sides):
+        if all(_width(side, face) <= width for side in every):
             break
     left, right = (one_line(side, width, (face.size,), bold=True) for side in sides)
     return left, right
@@ -308,7 +312,7 @@ def rivalry_card(rivalry: Rivalry) -> bytes:
     for a, b in pairs[:MAX_PAIR_ROWS]:
         tally = tallies[(a.pk, b.pk)]
         half = INNER // 2 - 70
-        left, right = _names(a, b, half, (36, 32, 28, 24))
+        left, right = _names(a, b, half, (36, 32, 28, 24), members)
         canvas.draw.text((MARGIN, y), left.lines[0], font=left.face, fill=INK)
         score = f"{tally.a_ahead} {DASH} {tally.b_ahead}"
         canvas.draw.text((WIDTH / 2, y), score, font=row_face, fill=ACCENT, anchor="ma")
@@ -319,7 +323,7 @@ def rivalry_card(rivalry: Rivalry) -> bytes:
     if len(pairs) > MAX_PAIR_ROWS:
         more = _("and %(count)s more pairs") % {"count": len(pairs) - MAX_PAIR_ROWS}
         canvas.draw.text((MARGIN, y), more, font=font(28), fill=MUTED)
-    words = f"{_('Meetings won, counting')} {rule}"
+    words = f"{_('Times ahead in their meetings, counting')} {rule}"
     canvas.block(fit(words, INNER, 40, (28, 24)), HEIGHT - 90, fill=MUTED, align="center")
     return canvas.png()
 
