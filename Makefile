@@ -108,6 +108,12 @@ serve: install
 	@echo "Rivalries on http://$${HOST:-127.0.0.1}:$${PORT:-$(PORT)}/ (gunicorn; Ctrl-C stops it)"
 	DEBUG=false PORT=$${PORT:-$(PORT)} $(BIN)/gunicorn -c gunicorn.conf.py
 
+# Lighthouse (npm, pinned in package-lock.json) in Debian's chromium on every public page (mobile),
+# served the production way with the demo data; prints the scores the README records.
+.PHONY: lighthouse
+lighthouse: install browser node_modules/.package-lock.json
+	$(BIN)/python -m bench.lighthouse
+
 # wrk (Debian's package) drives the benchmark's load.
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -1,8 +1,9 @@
 """The story's side of the editors' desk: rivalries, quotes, sources, moments, and the import page.
 
-Dates known to a day, a month or a year are typed as any day of the interval plus a precision;
-the form stores the interval's first day, and a preview beside the field shows the date the
-way readers will see it ("Nov 2023"), updated as the editor types (static/js/admin/).
+Dates known to a day, a month or a year are typed as any day of the interval ("2025-06-14")
+or as the month ("2025-06") or the year ("2025") itself, plus a precision; the form stores the
+interval's first day, and a preview beside the field shows the date the way readers will see
+it ("Nov 2023"), updated as the editor types (static/js/admin/).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from athletes.admin_views import paste_results_view
 from athletes.versioning import VersionedAdminMixin, VersionedModelForm
 from rivalries.admin_articles import article_quotes_view
 from rivalries.admin_views import import_csv_view
+from rivalries.date_fields import check_precision, precise_date_field
 from rivalries.dates import display, first_day
 from rivalries.models import Article, Moment, Quote, Rivalry, RivalryMember, Source
 
@@ -33,9 +35,15 @@ class PreciseDateForm(VersionedModelForm):
 
     precise_dates: tuple[str, ...] = ()
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.precise_dates:  # "2025-06" and "2025" are dates here too
+            self.fields[name] = precise_date_field(self.fields[name])
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         for name in self.precise_dates:
+            check_precision(self, name)
             day, precision = data.get(name), data.get(f"{name}_precision")
             if day is not None and precision:
                 data[name] = first_day(day, precision)

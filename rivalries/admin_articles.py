@@ -30,6 +30,7 @@ from athletes.importing import AthleteMatcher
 from athletes.models import Athlete
 from rivalries.article_intake import ArticleError, held, save_quote, store_article
 from rivalries.articles import Proposal, propose
+from rivalries.date_fields import PreciseDateField, check_precision
 from rivalries.dates import PreciseDate, first_day
 from rivalries.importing import parse_language
 from rivalries.models import DatePrecision, Timing
@@ -99,7 +100,7 @@ class StatementForm(forms.Form):
     about = forms.CharField(
         max_length=500, required=False, help_text="Athletes it is aimed at, separated by ;"
     )
-    said_on = forms.DateField(label="Said on")
+    said_on = PreciseDateField(label="Said on")
     said_on_precision = forms.ChoiceField(
         choices=DatePrecision.choices, widget=forms.RadioSelect, label="Known to the"
     )
@@ -131,6 +132,7 @@ class StatementForm(forms.Form):
                 if found is not None:
                     about.append(found)
         data["about_athletes"] = about
+        check_precision(self, "said_on")
         day, precision = data.get("said_on"), data.get("said_on_precision")
         if day and precision:
             data["said_on"] = first_day(day, precision)

@@ -10,6 +10,7 @@ JSON and is absolute in TimelineJS's, which is read by other sites' pages.
 from django.db.models import Model
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from rivalries import timeline, timelinejs
@@ -43,7 +44,9 @@ def rivalry_timeline_api(request: HttpRequest, slug: str) -> JsonResponse:
         page = timeline.page(rivalry, filters, size=timelinejs.MAX_EVENTS)
         next_url = timeline.next_page_url(request.path, page)
         next_url = absolute(request, f"{next_url}&format=timelinejs") if next_url else None
-        return JsonResponse(timelinejs.page_to_timelinejs(rivalry, page, next_url, url_for))
+        card_url = absolute(request, reverse("rivalry-card", args=[rivalry.slug]))
+        document = timelinejs.page_to_timelinejs(rivalry, page, next_url, url_for, card_url)
+        return JsonResponse(document)
     page = timeline.page(rivalry, filters)
     next_url = timeline.next_page_url(request.path, page)
     return JsonResponse(timeline.page_to_json(rivalry, page, next_url, url_for))

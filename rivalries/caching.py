@@ -81,6 +81,9 @@ PAGE_QUERY_PARAMETERS: dict[str, frozenset[str]] = {
     "embed-h2h": frozenset(),
     "embed-rivalry": frozenset(),
     "oembed": frozenset({"url", "format", "maxwidth", "maxheight"}),
+    "quote-card": frozenset(),
+    "h2h-card": frozenset(),
+    "rivalry-card": frozenset(),
 }
 """The pages the cache stores, by URL name, with the query parameters each reads. A request
 with any other parameter is answered uncached and not stored; a URL name not listed (healthz,

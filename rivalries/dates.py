@@ -133,3 +133,48 @@ def first_day(day: datetime.date, precision: Precision | str) -> datetime.date:
 def display(day: datetime.date, precision: Precision | str) -> str:
     """Show a stored (first day, precision) pair, tolerating a day that is not the first."""
     return PreciseDate.of(day, precision).display()
+
+
+_TYPED = {
+    Precision.YEAR: re.compile(r"\s*(\d{4})\s*"),
+    Precision.MONTH: re.compile(r"\s*(\d{4})-(\d{1,2})\s*"),
+}
+_EXAMPLE = {Precision.YEAR: "2025", Precision.MONTH: "2025-06", Precision.DAY: "2025-06-14"}
+
+
+def typed_precision(text: str) -> Precision:
+    """How precisely an editor typed a date: "2025" is a year, "2025-06" a month, anything
+    else (a full date, in any form the field reads) a day."""
+    for precision, shape in _TYPED.items():
+        if shape.fullmatch(text or ""):
+            return precision
+    return Precision.DAY
+
+
+def read_partial(text: str) -> datetime.date | None:
+    """The first day of a year or a month typed as "2025" or "2025-06"; None for any other
+    text (a full date is the date field's own business)."""
+    for shape in _TYPED.values():
+        match = shape.fullmatch(text or "")
+        if match is not None:
+            year, month = int(match.group(1)), int(match.group(2)) if match.lastindex == 2 else 1
+            if not 1 <= month <= 12:
+                raise DateError(f"'{text.strip()}' is not a month: months run from 01 to 12")
+            if year < datetime.MINYEAR:
+                raise DateError(f"'{text.strip()}' is not a year we can store")
+            return datetime.date(year, month, 1)
+    return None
+
+
+def check_typed(text: str, precision: Precision | str) -> None:
+    """A date typed less precisely than its precision claims is an error saying what to do:
+    "2025-06" cannot be a day, "2025" cannot be a month. Typed more precisely is fine: the
+    day is any day of the interval, stored as its first."""
+    precision = Precision(precision)
+    typed = typed_precision(text)
+    if typed.rank <= precision.rank:
+        return
+    raise DateError(
+        f"'{text.strip()}' is a {typed}: choose {typed} precision,"
+        f" or type the {precision} ({_EXAMPLE[precision]})"
+    )

@@ -21,8 +21,9 @@ import re
 import sys
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
@@ -142,3 +143,40 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     if isinstance(sys.exc_info()[1], DATABASE_ERRORS):
         return service_unavailable(request)
     return defaults.server_error(request, template_name)
+
+
+class ReadersNotFoundMiddleware:
+    """Our own 404 page with DEBUG on too (``make run``), not Django's technical one.
+
+    With DEBUG on, Django answers every 404 with a page listing every URL pattern, which no
+    reader should see and which hides what a 404 of ours looks like. Two ways lead there: a
+    view raising ``Http404`` (answered here, in ``process_exception``) and an address that
+    resolves to no view (the response comes back with no ``resolver_match``). A 404 a view
+    returns itself (the JSON API's) is left as it is, and so is everything with DEBUG off,
+    where ``handler404`` already answers. Placed before ``CommonMiddleware``, so an address
+    missing its slash is still redirected first.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+        ):
+            return page_not_found(request)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from rivalries.views import page_not_found as our_page  # the views import the whole site
+
+    return our_page(request, exception)

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "rivalries.middleware.RequestGuardMiddleware",
     "rivalries.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # With DEBUG on (make run), our 404 page rather than Django's list of URL patterns.
+    "rivalries.middleware.ReadersNotFoundMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -8,8 +8,9 @@ whole timeline, up to ``MAX_EVENTS`` events; when there are more, the title slid
 and the extra keys ``truncated`` and ``next`` (ignored by TimelineJS) tell a program where
 the rest is. A date carries only the parts its precision knows ("Nov 2023" has no day),
 ``text`` fields are HTML (escaped here, every link an absolute URL on the site's origin and
-every source's link through the http/https allow-list), and ``group`` puts races, quotes and
-moments on rows of their own.
+every source's link through the http/https allow-list), the title slide's ``media`` is the
+rivalry's share card (an absolute URL too: TimelineJS runs on other sites' pages), and
+``group`` puts races, quotes and moments on rows of their own.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def page_to_timelinejs(
     page: TimelinePage,
     next_url: str | None,
     url_for: Callable[[models.Model], str],
+    card_url: str = "",
 ) -> dict[str, Any]:
-    """A TimelineJS document of one timeline page; ``next_url`` (absolute) is the caller's."""
+    """A TimelineJS document of one timeline page; ``next_url`` and ``card_url`` (absolute)
+    are the caller's."""
     text = linebreaks(rivalry.summary, autoescape=True)
     if next_url:
         text += format_html(
@@ -46,8 +49,11 @@ def page_to_timelinejs(
             len(page.items),
             next_url,
         )
+    title: dict[str, Any] = {"text": {"headline": escape(rivalry.title), "text": text}}
+    if card_url:
+        title["media"] = {"url": card_url, "alt": escape(rivalry.title), "link": url_for(rivalry)}
     return {
-        "title": {"text": {"headline": escape(rivalry.title), "text": text}},
+        "title": title,
         "events": [_event(item, page, url_for) for item in page.items],
         "truncated": (
             {"shown": len(page.items), "limit": MAX_EVENTS, "note": TRUNCATED_NOTE}

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import path
 
 from athletes import api as athlete_api
-from rivalries import api, embeds, health, sitemaps, views
+from rivalries import api, embeds, health, share, sitemaps, views
 from rivalries.feeds import RivalryFeed
 from rivalries.sitemaps import SITEMAPS
 
@@ -11,11 +11,14 @@ urlpatterns = [
     path("rivalries/", views.rivalry_list, name="rivalries"),
     path("rivalries/<slug:slug>/", views.rivalry_detail, name="rivalry"),
     path("rivalries/<slug:slug>/feed/", RivalryFeed(), name="rivalry-feed"),
+    path("rivalries/<slug:slug>/card.png", share.rivalry_card, name="rivalry-card"),
     path("athletes/", views.athlete_list, name="athletes"),
     path("athletes/<slug:slug>/", views.athlete_detail, name="athlete"),
     path("h2h/<slug:slug_a>/vs/<slug:slug_b>/", views.head_to_head, name="h2h"),
+    path("h2h/<slug:slug_a>/vs/<slug:slug_b>/card.png", share.head_to_head_card, name="h2h-card"),
     path("races/<int:race_id>/", views.race_detail, name="race"),
     path("quotes/<int:quote_id>/", views.quote_detail, name="quote"),
+    path("quotes/<int:quote_id>/card.png", share.quote_card, name="quote-card"),
     path("search/", views.search, name="search"),
     path("embed/h2h/<slug:slug_a>/vs/<slug:slug_b>/", embeds.h2h_embed, name="embed-h2h"),
     path("embed/rivalries/<slug:slug>/", embeds.rivalry_embed, name="embed-rivalry"),

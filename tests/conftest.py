@@ -57,6 +57,15 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _own_data_version_file(settings, tmp_path_factory):
+    """The data version's file is named after the database (rivalries/dataversion.py), and every
+    test run's in-memory SQLite database has the same name: without a file of its own, two test
+    runs on one machine bump each other's version and a page stored by one is a miss in the
+    other. (tests/test_pagecache_processes.py gives its servers a file of their own.)"""
+    settings.PAGE_CACHE_VERSION_FILE = str(tmp_path_factory.getbasetemp() / "data-version")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """The local-memory cache outlives each test's rolled-back data: start every test empty, so
     no test is served a page that another test stored (rivalries/caching.py)."""

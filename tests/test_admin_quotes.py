@@ -204,3 +204,60 @@ def test_athlete_autocomplete_finds_an_alias(editor_client, jakob):
     url = "/admin/autocomplete/?app_label=rivalries&model_name=quote&field_name=speaker"
     response = editor_client.get(f"{url}&term=ingebritsen")
     assert [item["text"] for item in response.json()["results"]] == ["Jakob Ingebrigtsen"]
+
+
+@pytest.mark.parametrize(
+    ("said_on", "precision", "stored", "shown"),
+    [
+        ("2025-06", "month", datetime.date(2025, 6, 1), "Jun 2025"),
+        ("2025-6", "month", datetime.date(2025, 6, 1), "Jun 2025"),
+        ("2025", "year", datetime.date(2025, 1, 1), "2025"),
+        ("2025-06-14", "month", datetime.date(2025, 6, 1), "Jun 2025"),
+        ("2025-06-14", "day", datetime.date(2025, 6, 14), "14 Jun 2025"),
+    ],
+)
+def test_a_month_or_a_year_is_typed_as_it_is_written(
+    editor_client, kerr, said_on, precision, stored, shown
+):
+    data = quote_data(kerr, said_on=said_on, said_on_precision=precision)
+    assert editor_client.post(f"{QUOTES}add/", data).status_code == 302
+    quote = Quote.objects.get()
+    assert (quote.said_on, quote.said.display()) == (stored, shown)
+
+
+MONTH_AS_DAY = "'2025-06' is a month: choose month precision, or type the day (2025-06-14)"
+
+
+@pytest.mark.parametrize(
+    ("said_on", "precision", "error"),
+    [
+        ("2025-06", "day", MONTH_AS_DAY),
+        ("2025", "month", "'2025' is a year: choose year precision, or type the month (2025-06)"),
+        ("2025-13", "month", "'2025-13' is not a month: months run from 01 to 12"),
+        ("June", "month", "Type a day as 2025-06-14, a month as 2025-06 or a year as 2025"),
+    ],
+)
+def test_a_date_that_does_not_fit_its_precision_is_a_clear_error(
+    editor_client, kerr, said_on, precision, error
+):
+    data = quote_data(kerr, said_on=said_on, said_on_precision=precision)
+    response = editor_client.post(f"{QUOTES}add/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["said_on"] == [error]
+    assert not Quote.objects.exists()
+
+
+def test_a_moment_takes_a_month_as_typed(editor_client, kerr):
+    source = SourceFactory()
+    data = {
+        "title": "Injury",
+        "athletes": [kerr.pk],
+        "description": "",
+        "happened_on": "2024-03",
+        "happened_on_precision": "month",
+        "source": source.pk,
+        "published": "",
+    }
+    response = editor_client.post("/admin/rivalries/moment/add/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Moment.objects.get().happened_on == datetime.date(2024, 3, 1)

@@ -2,7 +2,15 @@ import datetime
 
 import pytest
 
-from rivalries.dates import DateError, PreciseDate, Precision, display
+from rivalries.dates import (
+    DateError,
+    PreciseDate,
+    Precision,
+    check_typed,
+    display,
+    read_partial,
+    typed_precision,
+)
 
 d = datetime.date
 
@@ -109,3 +117,60 @@ def test_overlaps():
     assert aug.overlaps(PreciseDate(d(2023, 1, 1), "year"))
     assert not aug.overlaps(PreciseDate(d(2023, 9, 1), "day"))
     assert not PreciseDate(d(2023, 9, 1), "day").overlaps(aug)
+
+
+@pytest.mark.parametrize(
+    ("text", "typed", "partial"),
+    [
+        ("2025", Precision.YEAR, d(2025, 1, 1)),
+        (" 2025 ", Precision.YEAR, d(2025, 1, 1)),
+        ("2025-06", Precision.MONTH, d(2025, 6, 1)),
+        ("2025-6", Precision.MONTH, d(2025, 6, 1)),
+        ("2025-06-14", Precision.DAY, None),
+        ("14/06/2025", Precision.DAY, None),
+        ("", Precision.DAY, None),
+        ("June 2025", Precision.DAY, None),
+    ],
+)
+def test_what_an_editor_typed(text, typed, partial):
+    assert typed_precision(text) == typed
+    assert read_partial(text) == partial
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2025-13", "'2025-13' is not a month: months run from 01 to 12"),
+        ("2025-00", "'2025-00' is not a month: months run from 01 to 12"),
+        ("0000", "'0000' is not a year we can store"),
+    ],
+)
+def test_a_partial_date_that_cannot_be_says_why(text, message):
+    with pytest.raises(DateError) as error:
+        read_partial(text)
+    assert str(error.value) == message
+
+
+MONTH_AS_DAY = "'2025-06' is a month: choose month precision, or type the day (2025-06-14)"
+
+
+@pytest.mark.parametrize(
+    ("text", "precision", "error"),
+    [
+        ("2025-06", "month", None),
+        ("2025", "year", None),
+        ("2025-06-14", "month", None),  # any day of the month: its first is stored
+        ("2025-06-14", "year", None),
+        ("2025-06", "year", None),
+        ("2025-06", "day", MONTH_AS_DAY),
+        ("2025", "month", "'2025' is a year: choose year precision, or type the month (2025-06)"),
+        ("2025", "day", "'2025' is a year: choose year precision, or type the day (2025-06-14)"),
+    ],
+)
+def test_typed_date_and_precision_must_agree(text, precision, error):
+    if error is None:
+        check_typed(text, precision)
+        return
+    with pytest.raises(DateError) as raised:
+        check_typed(text, precision)
+    assert str(raised.value) == error

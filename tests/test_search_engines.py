@@ -13,6 +13,7 @@ from tests.public_site import build_world, public_urls
 pytestmark = pytest.mark.django_db
 
 NOT_HTML = {"rivalry-feed", "sitemap", "sitemap-section", "robots", "favicon", "healthz", "oembed"}
+NOT_HTML |= {"quote-card", "h2h-card", "rivalry-card"}  # the pages' share cards, PNG
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The timeline in TimelineJS's JSON format: ``…/timeline/?format=timelinejs``."""
 
 import datetime
+import re
 
 import pytest
 
@@ -153,3 +154,25 @@ def test_an_unknown_format_is_a_400_that_names_it(client, rivalry):
     response = client.get(API, {"format": "xml"})
     assert response.status_code == 400
     assert response.json() == {"error": "format='xml' is not a format: use json or timelinejs"}
+
+
+def test_every_link_and_media_url_is_absolute_on_the_site_origin(client, rivalry, settings):
+    """TimelineJS runs on other sites' pages: a relative link there points at their site."""
+    settings.SITE_URL = "https://rivalries.example"
+    kerr = rivalry.members.get(name="Josh Kerr")
+    race = kerr.results.get().race
+    QuoteFactory(
+        speaker=kerr, text="Watch me.", race=race, timing="before", said_on=race.meet.start_date
+    )
+    document = client.get(API, {"format": "timelinejs"}).json()
+    media = document["title"]["media"]
+    assert media["url"] == "https://rivalries.example/rivalries/kerr-vs-ingebrigtsen/card.png"
+    assert media["link"] == "https://rivalries.example/rivalries/kerr-vs-ingebrigtsen/"
+    assert client.get(media["url"].removeprefix("https://rivalries.example")).status_code == 200
+    texts = [document["title"]["text"]["text"]] + [e["text"]["text"] for e in document["events"]]
+    links = [link for text in texts for link in re.findall(r'href="([^"]*)"', text)]
+    ours = [link for link in links if not link.startswith("https://example.com/")]  # sources
+    assert ours
+    assert all(link.startswith("https://rivalries.example/") for link in ours), ours
+    assert any("/races/" in link for link in ours)
+    assert any("/quotes/" in link for link in ours)

@@ -324,7 +324,9 @@ def test_quote_page_has_provenance_and_sharing_tags(client):
         ' (NRK, not Jakob Ingebrigtsen&#x27;s own words)">' in body
     )
     assert f'<meta property="og:url" content="http://testserver/quotes/{quote.pk}/">' in body
-    assert '<meta name="twitter:card" content="summary">' in body
+    assert '<meta name="twitter:card" content="summary_large_image">' in body
+    card = f"http://testserver/quotes/{quote.pk}/card.png"
+    assert f'<meta property="og:image" content="{card}">' in body
     assert 'lang="no"' in body
     assert "A paraphrase" in body
     assert "archived copy" in body

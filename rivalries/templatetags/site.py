@@ -13,8 +13,10 @@ from urllib.parse import urlencode
 
 from django import template
 from django.template.base import Parser, Token
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from rivalries import cards, statements
 from rivalries.origin import absolute
 
 register = template.Library()
@@ -69,3 +71,36 @@ def absolute_url(context: template.Context, path: str) -> str:
     """A path of ours as a full URL on the site's origin."""
     request = context.get("request")
     return absolute(request, path) if request is not None else path
+
+
+CARD_PAGES = {"quote": "quote-card", "h2h": "h2h-card", "rivalry": "rivalry-card"}
+"""The pages with a share card (rivalries/cards.py), by URL name, and their card's URL name."""
+
+
+@register.simple_tag(takes_context=True)
+def share_card(context: template.Context) -> dict[str, str] | None:
+    """``{% share_card as card %}``: the page's card as ``url`` (absolute) and ``alt``, or None.
+
+    A head-to-head names the card of its one canonical order, so every link to the pair
+    shares one image (and one cached copy of it).
+    """
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name not in CARD_PAGES:
+        return None
+    name = CARD_PAGES[match.url_name]
+    if match.url_name == "quote" and context.get("quote") is not None:
+        quote = context["quote"]
+        path = reverse(name, args=[quote.pk])
+        alt = cards.alt_text("quote", headline=statements.headline(quote, 120))
+    elif match.url_name == "h2h" and context.get("a") is not None:
+        a, b = context["a"], context["b"]
+        first, second = sorted((a, b), key=lambda athlete: athlete.pk)
+        path = reverse(name, args=[first.slug, second.slug])
+        alt = cards.alt_text("h2h", a=a.name, b=b.name)
+    elif match.url_name == "rivalry" and context.get("rivalry") is not None:
+        path = reverse(name, args=[context["rivalry"].slug])
+        alt = cards.alt_text("rivalry", title=context["rivalry"].title)
+    else:
+        return None
+    return {"url": absolute(request, path), "alt": alt}

@@ -6,12 +6,15 @@
     const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-    // The admin's date field takes YYYY-MM-DD and, in British English, DD/MM/YYYY.
+    // The admin's date field takes YYYY-MM-DD and, in British English, DD/MM/YYYY; a month
+    // as YYYY-MM and a year as YYYY (rivalries/date_fields.py).
     function parse(text) {
         const value = text.trim();
-        let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+        let match = /^(\d{4})(?:-(\d{1,2}))?$/.exec(value);
         let year, month, day;
         if (match) {
+            [year, month, day] = [+match[1], match[2] === undefined ? 1 : +match[2], 1];
+        } else if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value))) {
             [year, month, day] = [+match[1], +match[2], +match[3]];
         } else if ((match = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(value))) {
             [day, month, year] = [+match[1], +match[2], +match[3]];
