@@ -29,13 +29,10 @@ from django.db import transaction
 from athletes.importing import (
     Counts,
     ImportReport,
-    ResultRow,
     import_results,
     parse_country,
-    parse_date,
-    parse_round,
     parse_sex,
-    parse_url,
+    race_row,
 )
 from athletes.models import Athlete, AthleteAlias
 from athletes.text import fold
@@ -48,6 +45,18 @@ from rivalries.models import Moment, Quote, Rivalry, Source
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 SECOND_DIR = DEMO_DIR / "kipyegon-tsegay"
+RACE_FIELDS = (
+    "date",
+    "meet",
+    "event",
+    "round",
+    "sex",
+    "race_name",
+    "city",
+    "country",
+    "source_url",
+)
+"""What a ``races.json`` entry says of its race: ``import_results``'s options for a table."""
 
 
 class Command(BaseCommand):
@@ -122,24 +131,6 @@ def load_second(folder: Path) -> list[str]:
     return lines
 
 
-def race_row(spec: dict[str, Any]) -> ResultRow:
-    """The race of a pasted table, read as ``import_results --meet ...`` reads its options."""
-    round_name, number = parse_round(spec["round"])
-    return ResultRow(
-        line=0,
-        date=parse_date(spec["date"]),
-        meet=spec["meet"],
-        event=spec["event"],
-        race_name=spec["race_name"],
-        city=spec["city"],
-        country=parse_country(spec["country"]),
-        round=round_name,
-        round_number=number,
-        sex=parse_sex(spec["sex"]),
-        source_url=parse_url(spec["source_url"]),
-    )
-
-
 def load_races(path: Path) -> list[ImportReport]:
     """Each race's pasted table (its parts from other pages after ``source:`` lines) through
     the pasted-table importer, into the race the manifest describes."""
@@ -148,7 +139,7 @@ def load_races(path: Path) -> list[ImportReport]:
         report = import_results(
             path.parent / spec["file"],
             filename=f"{path.parent.name}/{spec['file']}",
-            race=race_row(spec),
+            race=race_row(**{key: spec[key] for key in RACE_FIELDS}),
             create_athletes=True,
         )
         reports.append(checked(report))
