@@ -75,6 +75,8 @@ def race_row(
     race_name: str = "",
     city: str = "",
     country: str = "",
+    venue: str = "",
+    indoor: bool = False,
     source_url: str = "",
 ) -> ResultRow:
     """The race a pasted table goes into, from its description as an editor writes it (the
@@ -89,8 +91,10 @@ def race_row(
         race_name=race_name.strip(),
         city=city.strip(),
         country=parse_country(country),
+        venue=venue.strip(),
         round=round_name,
         round_number=number,
+        indoor=indoor,
         sex=parse_sex(sex),
         source_url=parse_url(source_url),
     )

@@ -1,6 +1,8 @@
 """``manage.py load_demo``: the demo data, built from the seed article, loaded idempotently.
 
-Results go through the CSV importer editors use, and the quotes through the article intake:
+Each race is a results table as its source prints it, pasted through the importer editors
+use (``races.json`` gives each table's race and its sources), and the quotes go through the
+article intake:
 the seed article itself (``bowerman-mile-2024.txt``) is read as the admin's "Quotes from an
 article" page reads it, and ``article.json`` is the editor's review of what it proposes (which
 statements to keep, with what corrections); ``quotes.csv`` holds what the article does not say
@@ -8,8 +10,8 @@ right. Loading the demo exercises both. Athletes (with the article's misspelling
 the rivalry and its moments have no format of their own and are loaded with get-or-create.
 
 The second rivalry (``kipyegon-tsegay/``) is entered the same way from the real record: its
-races as pasted tables (``races.json`` gives each table's race), its statements through the
-article intake (``articles.json``, one review per article) and ``quotes.csv``.
+races as pasted tables, its statements through the article intake (``articles.json``, one
+review per article) and ``quotes.csv``.
 
 Running it again changes nothing, and leaves an editor's corrections alone: a quote is its
 speaker, date, source and words as first imported (DESIGN.md, "Identity on re-import").
@@ -46,16 +48,9 @@ from rivalries.models import Moment, Quote, Rivalry, Source
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 SECOND_DIR = DEMO_DIR / "kipyegon-tsegay"
 RACE_FIELDS = (
-    "date",
-    "meet",
-    "event",
-    "round",
-    "sex",
-    "race_name",
-    "city",
-    "country",
+    "date", "meet", "event", "round", "sex", "race_name", "city", "country", "venue", "indoor",
     "source_url",
-)
+)  # fmt: skip
 """What a ``races.json`` entry says of its race: ``import_results``'s options for a table."""
 
 
@@ -68,7 +63,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             athletes, aliases = load_athletes(DEMO_DIR / "athletes.csv")
-            results = checked(import_results(DEMO_DIR / "results.csv", filename="results.csv"))
+            results = load_races(DEMO_DIR / "races.json")
             proposed, kept = load_article(DEMO_DIR / "article.json")
             quotes = checked(import_quotes(DEMO_DIR / "quotes.csv", filename="quotes.csv"))
             story = load_story(DEMO_DIR / "rivalry.json")
@@ -77,7 +72,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"athletes.csv: athletes {describe(athletes)}; aliases {describe(aliases)}"
         )
-        self.stdout.write(results.summary())
+        for report in results:
+            self.stdout.write(report.summary())
         self.stdout.write(
             f"article.json: {proposed} statements proposed; quotes kept {describe(kept)}"
         )
@@ -139,7 +135,7 @@ def load_races(path: Path) -> list[ImportReport]:
         report = import_results(
             path.parent / spec["file"],
             filename=f"{path.parent.name}/{spec['file']}",
-            race=race_row(**{key: spec[key] for key in RACE_FIELDS}),
+            race=race_row(**{key: spec[key] for key in RACE_FIELDS if key in spec}),
             create_athletes=True,
         )
         reports.append(checked(report))
