@@ -4,8 +4,9 @@ Editors copy results from a web page (cells separated by tabs), a results PDF (b
 Given, birth date) or a news report ("1. Josh Kerr (GBR) 3:45.34 WL NR"). ``parse`` reads any
 of them without being told which: a line is cut into cells (tabs, else runs of two or more
 spaces, else one cell), each cell into words, and the words are read in the order results are
-written everywhere: place (or DNF/DNS/DQ), bib, the athlete's name, then in any order the
-country, a birth date, the mark, qualifiers and flags. Nothing is guessed silently: what cannot
+written everywhere: place (or DNF/DNS/DQ), bib, the athlete's name (or the country, then the
+name, as World Athletics lists them), then in any order the country, a birth date, the mark,
+qualifiers and flags. Nothing is guessed silently: what cannot
 be read is quoted in the row's ``problem``, and an editor decides.
 
 Plain Python with no database: matching the names to athletes is the caller's business.
@@ -167,6 +168,10 @@ class _Line:
             if not self.name_words and self._is_bib(word):
                 position += 1
                 continue
+            if not self.name_words and len(words) == 1 and _is_known_country(word):
+                self._set_country(word, word)  # a country column before the name's
+                position += 1
+                continue
             if not self.name_words and _NAME_WORD.fullmatch(word) and not self._is_code(word):
                 position = self._read_name(words, position)
                 continue
@@ -207,6 +212,8 @@ class _Line:
         codes = []
         while len(run) >= 2 and self._ends_with_country(run):
             codes.insert(0, run.pop().rstrip(","))
+        if not codes and len(run) >= 3 and _is_known_country(run[0]):
+            codes.append(run.pop(0))  # "NOR Jakob INGEBRIGTSEN": World Athletics' order
         for code in codes:
             self._set_country(code, code)
         if run:  # "Josh Kerr, GBR, 3:45.34": the comma after the name only separates
@@ -367,6 +374,11 @@ class _Line:
             self.problems.append(f"'{self.precise_text}' does not round to '{self.mark_text}'")
             return self.mark
         return self.precise
+
+
+def _is_known_country(word: str) -> bool:
+    """ "NOR", "AIN": a code a results list gives a country by (not just any three capitals)."""
+    return bool(_COUNTRY.fullmatch(word)) and (word in IOC_TO_ISO or word in EXTRA_COUNTRIES)
 
 
 def _ioc(code: str) -> str:

@@ -31,9 +31,12 @@ def tables() -> dict[str, int]:
 
 def test_load_demo_loads_the_story():
     output = load_demo()
-    assert "results.csv: 29 rows read" in output
-    assert Athlete.objects.count() == 10 + 29  # the second rivalry adds 29
-    assert Result.objects.count() == 29 + 65
+    assert "demo/races/01-olympic-games-2021-1500m-final.txt: 13 rows read" in output
+    assert Athlete.objects.count() == 28 + 29  # the second rivalry adds 29
+    assert Result.objects.count() == 53 + 65
+    tokyo = Race.objects.get(event__name="1500m", date="2021-08-07")
+    assert tokyo.results.count() == 13  # the whole final, as world-track.org and ESPN list it
+    assert tokyo.results.get(place=13).source_url.startswith("https://africa.espn.com/")
     assert Quote.objects.published().count() == 11 + 14
     assert Rivalry.objects.published().count() == 2
     assert Moment.objects.published().count() == 1 + 8
@@ -51,7 +54,9 @@ def test_running_load_demo_twice_changes_nothing():
     before = tables()
     output = load_demo()
     assert tables() == before
-    assert "results.csv: 29 rows read; nothing changed" in output
+    assert (
+        "demo/races/06-olympic-games-2024-1500m-final.txt: 12 rows read; nothing changed" in output
+    )
     assert "article.json: 16 statements proposed; quotes kept 0 created, 10 unchanged" in output
     assert "quotes.csv: 1 row read; nothing changed" in output
     assert "rivalry 0 created, 1 unchanged" in output

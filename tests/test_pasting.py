@@ -126,6 +126,15 @@ def test_every_line_of_the_three_example_layouts_is_read_exactly(text, expected)
         ("1 Jane LEE 3:45.34", row(1, 1, "Jane Lee", "", 225_340)),
         ("1 Josh Kerr(GBR) 3:45.34", row(1, 1, "Josh Kerr", "GBR", 225_340)),
         ("1 Mo Farah AIN 13:05.12", row(1, 1, "Mo Farah", "AIN", 785_120)),
+        # World Athletics' order: the country before the name, in a cell or on one line
+        ("1\tETH\tGudaf TSEGAY\t14:46.29", row(1, 1, "Gudaf Tsegay", "ETH", 886_290)),
+        (
+            "1 3081 NOR Jakob INGEBRIGTSEN 3:28.32 OR",
+            row(1, 1, "Jakob Ingebrigtsen", "NOR", 208_320, ["OR"]),
+        ),
+        ("7 AUS Stewart MCSWEYN 3:31.91", row(1, 7, "Stewart McSweyn", "AUS", 211_910)),
+        # a name whose first word is a country's code stays a name when its country follows it
+        ("1 GUY Jean FRA 3:45.34", row(1, 1, "Jean Guy", "FRA", 225_340)),
         # news reports' punctuation: commas between the parts, flags and ISO codes in brackets
         ("1. Josh Kerr, GBR, 3:45.34", row(1, 1, "Josh Kerr", "GBR", 225_340)),
         (

@@ -27,7 +27,7 @@ from athletes.importing.matching import AthleteMatcher, free_slugs, unknown_athl
 from athletes.importing.readers.results_csv import RESULT_COLUMNS, RESULT_OPTIONAL_COLUMNS
 from athletes.importing.report import Counts, ImportAbort, ImportReport, RowError
 from athletes.importing.results import RESULT_KINDS, import_results, import_rows, imported
-from athletes.importing.rows import ResultRow
+from athletes.importing.rows import ResultRow, race_row
 from athletes.importing.tables import Cells, Row, read_rows
 from athletes.importing.values import (
     MILE_M,
@@ -85,6 +85,7 @@ __all__ = [
     "parse_sex",
     "parse_status",
     "parse_url",
+    "race_row",
     "read_rows",
     "read_text",
     "record_creation",

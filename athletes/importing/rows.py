@@ -7,6 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from athletes.importing.values import (
+    parse_country,
+    parse_date,
+    parse_round,
+    parse_sex,
+    parse_url,
+)
 from athletes.models import ResultStatus, Round
 
 NO_COLUMNS: Mapping[str, str] = MappingProxyType({})
@@ -56,3 +63,38 @@ class ResultRow:
     def column(self, name: str) -> str:
         """The reader's name for the field ``name``."""
         return self.columns.get(name, name)
+
+
+def race_row(
+    *,
+    date: str,
+    meet: str,
+    event: str,
+    round: str = "final",
+    sex: str = "",
+    race_name: str = "",
+    city: str = "",
+    country: str = "",
+    venue: str = "",
+    indoor: bool = False,
+    source_url: str = "",
+) -> ResultRow:
+    """The race a pasted table goes into, from its description as an editor writes it (the
+    ``import_results`` options, the demo's ``races.json``): read like a CSV row's race, and a
+    bad value raises ``ValueError`` quoting it."""
+    round_name, number = parse_round(round)
+    return ResultRow(
+        line=0,
+        date=parse_date(date),
+        meet=meet.strip(),
+        event=event.strip(),
+        race_name=race_name.strip(),
+        city=city.strip(),
+        country=parse_country(country),
+        venue=venue.strip(),
+        round=round_name,
+        round_number=number,
+        indoor=indoor,
+        sex=parse_sex(sex),
+        source_url=parse_url(source_url),
+    )

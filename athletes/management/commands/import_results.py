@@ -7,16 +7,7 @@ from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from athletes.importing import (
-    ImportReport,
-    ResultRow,
-    import_results,
-    parse_country,
-    parse_date,
-    parse_round,
-    parse_sex,
-    parse_url,
-)
+from athletes.importing import ImportReport, ResultRow, import_results, race_row
 
 
 class ImportCommand(BaseCommand):
@@ -100,20 +91,17 @@ class Command(ImportCommand):
         try:
             if options["race"] is not None:
                 return {"race": ResultRow(line=0, race_id=options["race"])}
-            round_name, number = parse_round(options["round"])
             return {
-                "race": ResultRow(
-                    line=0,
-                    date=parse_date(options["date"] or ""),
-                    meet=(options["meet"] or "").strip(),
-                    event=(options["event"] or "").strip(),
-                    race_name=options["race_name"].strip(),
-                    city=options["city"].strip(),
-                    country=parse_country(options["country"]),
-                    round=round_name,
-                    round_number=number,
-                    sex=parse_sex(options["sex"]),
-                    source_url=parse_url(options["source_url"]),
+                "race": race_row(
+                    date=options["date"] or "",
+                    meet=options["meet"] or "",
+                    event=options["event"] or "",
+                    round=options["round"],
+                    sex=options["sex"],
+                    race_name=options["race_name"],
+                    city=options["city"],
+                    country=options["country"],
+                    source_url=options["source_url"],
                 )
             }
         except ValueError as error:

@@ -1,6 +1,8 @@
 """``manage.py load_demo``: the demo data, built from the seed article, loaded idempotently.
 
-Results go through the CSV importer editors use, and the quotes through the article intake:
+Each race is a results table as its source prints it, pasted through the importer editors
+use (``races.json`` gives each table's race and its sources), and the quotes go through the
+article intake:
 the seed article itself (``bowerman-mile-2024.txt``) is read as the admin's "Quotes from an
 article" page reads it, and ``article.json`` is the editor's review of what it proposes (which
 statements to keep, with what corrections); ``quotes.csv`` holds what the article does not say
@@ -8,8 +10,8 @@ right. Loading the demo exercises both. Athletes (with the article's misspelling
 the rivalry and its moments have no format of their own and are loaded with get-or-create.
 
 The second rivalry (``kipyegon-tsegay/``) is entered the same way from the real record: its
-races as pasted tables (``races.json`` gives each table's race), its statements through the
-article intake (``articles.json``, one review per article) and ``quotes.csv``.
+races as pasted tables, its statements through the article intake (``articles.json``, one
+review per article) and ``quotes.csv``.
 
 Running it again changes nothing, and leaves an editor's corrections alone: a quote is its
 speaker, date, source and words as first imported (DESIGN.md, "Identity on re-import").
@@ -29,13 +31,10 @@ from django.db import transaction
 from athletes.importing import (
     Counts,
     ImportReport,
-    ResultRow,
     import_results,
     parse_country,
-    parse_date,
-    parse_round,
     parse_sex,
-    parse_url,
+    race_row,
 )
 from athletes.models import Athlete, AthleteAlias
 from athletes.text import fold
@@ -48,6 +47,11 @@ from rivalries.models import Moment, Quote, Rivalry, Source
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 SECOND_DIR = DEMO_DIR / "kipyegon-tsegay"
+RACE_FIELDS = (
+    "date", "meet", "event", "round", "sex", "race_name", "city", "country", "venue", "indoor",
+    "source_url",
+)  # fmt: skip
+"""What a ``races.json`` entry says of its race: ``import_results``'s options for a table."""
 
 
 class Command(BaseCommand):
@@ -59,7 +63,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
             athletes, aliases = load_athletes(DEMO_DIR / "athletes.csv")
-            results = checked(import_results(DEMO_DIR / "results.csv", filename="results.csv"))
+            results = load_races(DEMO_DIR / "races.json")
             proposed, kept = load_article(DEMO_DIR / "article.json")
             quotes = checked(import_quotes(DEMO_DIR / "quotes.csv", filename="quotes.csv"))
             story = load_story(DEMO_DIR / "rivalry.json")
@@ -68,7 +72,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"athletes.csv: athletes {describe(athletes)}; aliases {describe(aliases)}"
         )
-        self.stdout.write(results.summary())
+        for report in results:
+            self.stdout.write(report.summary())
         self.stdout.write(
             f"article.json: {proposed} statements proposed; quotes kept {describe(kept)}"
         )
@@ -122,24 +127,6 @@ def load_second(folder: Path) -> list[str]:
     return lines
 
 
-def race_row(spec: dict[str, Any]) -> ResultRow:
-    """The race of a pasted table, read as ``import_results --meet ...`` reads its options."""
-    round_name, number = parse_round(spec["round"])
-    return ResultRow(
-        line=0,
-        date=parse_date(spec["date"]),
-        meet=spec["meet"],
-        event=spec["event"],
-        race_name=spec["race_name"],
-        city=spec["city"],
-        country=parse_country(spec["country"]),
-        round=round_name,
-        round_number=number,
-        sex=parse_sex(spec["sex"]),
-        source_url=parse_url(spec["source_url"]),
-    )
-
-
 def load_races(path: Path) -> list[ImportReport]:
     """Each race's pasted table (its parts from other pages after ``source:`` lines) through
     the pasted-table importer, into the race the manifest describes."""
@@ -148,7 +135,7 @@ def load_races(path: Path) -> list[ImportReport]:
         report = import_results(
             path.parent / spec["file"],
             filename=f"{path.parent.name}/{spec['file']}",
-            race=race_row(spec),
+            race=race_row(**{key: spec[key] for key in RACE_FIELDS if key in spec}),
             create_athletes=True,
         )
         reports.append(checked(report))
