@@ -18,7 +18,8 @@ a recovery slower than RECOVERY_LIMIT, rows left by the killed import.
 
 The stack is private (ops/stack.py): the drill's own PostgreSQL and Redis in a temporary
 directory, so restarting them disturbs nothing else. Settings from the environment:
-DRILL_CONNECTIONS (8), DRILL_OUTAGE_SECONDS (8), DRILL_IMPORT_ROWS (20000).
+DRILL_CONNECTIONS (8), DRILL_OUTAGE_SECONDS (8), DRILL_IMPORT_ROWS (20000); for the topology
+phases DRILL_READERS (8), DRILL_SLOW_CLIENTS (50), DRILL_PHASE_SECONDS (8).
 """
 
 from __future__ import annotations
