@@ -125,16 +125,27 @@ wrk:
 
 # Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432; it creates and
 # drops rivalries_bench_* databases) and Redis (BENCH_REDIS_URL, default database 15, flushed).
-bench: install wrk
+bench: install wrk nginx
 	$(BIN)/python -m bench.run $(if $(filter 1 true yes,$(QUICK)),--quick)
 
-# Operations (README, "Operations"): the fault drill and the soak run a private PostgreSQL,
-# Redis and gunicorn of their own; backup/restore work on DATABASE_URL.
-.PHONY: drill soak backup restore
-drill: install
+# nginx (Debian's package) stands in front of the app servers in the drill, the soak and the
+# bench (ops/nginx.conf); the tests only check the configuration when nginx is there.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else echo "Install nginx (Debian: apt-get install nginx) for the drill, the soak and the bench"; exit 1; fi; }
+
+# Operations (README, "Operations"): the fault drill and the soak run the production topology
+# of their own (ops/stack.py: nginx, two app servers, Redis, a PostgreSQL primary and replica);
+# backup/restore work on DATABASE_URL.
+.PHONY: drill soak backup restore nginx
+drill: install nginx
 	$(BIN)/python -m ops.drill
 
-soak: install
+soak: install nginx
 	$(BIN)/python -m ops.soak
 
 backup:

@@ -47,8 +47,10 @@ class Load:
         concurrency: int,
         uncached: float = 0.2,
         timeout: float = 30.0,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.port = port
+        self.headers = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         self.paths = list(paths)
         self.concurrency = concurrency
         self.uncached = uncached
@@ -96,7 +98,8 @@ class Load:
         reader, writer = await asyncio.open_connection(HOST, self.port)
         try:
             writer.write(
-                f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode()
+                f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n"
+                f"{self.headers}\r\n".encode()
             )
             await writer.drain()
             raw = await reader.read()  # gunicorn's sync workers close after each response

@@ -1,10 +1,14 @@
-"""A private production stack on loopback for the fault drill and the soak: its own PostgreSQL
-cluster and Redis server in a temporary directory, and gunicorn with the production settings.
+"""A private production stack on loopback for the fault drill and the soak, the topology of
+DESIGN.md's "Scale": nginx (ops/nginx.conf) in front of two gunicorn app servers with the
+production settings, a Redis with a maxmemory and LRU eviction, and a PostgreSQL primary with a
+streaming replica (``pg_basebackup -R``) that the app servers read through DATABASE_REPLICA_URL;
+all in a temporary directory.
 
 Private, so that stopping and restarting them disturbs nothing else on the machine (a
 developer's database, another run's Redis); throwaway, so nothing is left behind. Needs the
-PostgreSQL server binaries (``initdb``, ``pg_ctl``: Debian's ``postgresql``) and
-``redis-server``; as root, PostgreSQL runs as the ``postgres`` user, which refuses root.
+PostgreSQL server binaries (``initdb``, ``pg_ctl``, ``pg_basebackup``: Debian's ``postgresql``),
+``redis-server`` and ``nginx``; as root, PostgreSQL runs as the ``postgres`` user, which
+refuses root.
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HOST = "127.0.0.1"
 REDIS_MAXMEMORY = os.environ.get("REDIS_MAXMEMORY") or "256mb"
+APP_SERVERS = int(os.environ.get("STACK_APP_SERVERS") or 2)
+# Workers per app server: the machine's cores are shared by every app server.
+APP_WORKERS = os.environ.get("STACK_WORKERS") or "3"
 
 
 def log(message: str) -> None:
@@ -125,6 +132,30 @@ class PrivatePostgres:
             return False
 
 
+@dataclass
+class PrivateReplica(PrivatePostgres):
+    """A hot standby of ``primary``, streaming its WAL: ``pg_basebackup -R`` into its own
+    directory, then started on its own port."""
+
+    primary: PrivatePostgres | None = None
+
+    def init(self) -> None:
+        assert self.primary is not None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self._run(
+            pg_binary("pg_basebackup"), "-h", HOST, "-p", str(self.primary.port), "-U", "postgres",
+            "-D", str(self.data), "-R", "-X", "stream", "--no-sync", "-c", "fast",
+        )  # fmt: skip
+        self.start()
+
+    def sql(self, statement: str) -> object:
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=2) as conn:
+            row = conn.execute(statement).fetchone()
+            return row[0] if row else None
+
+
 # --- Redis -----------------------------------------------------------------------------------
 
 
@@ -181,11 +212,11 @@ class Site:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
-    def manage(self, *args: str) -> str:
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> str:
         done = subprocess.run(
             [PYTHON, "manage.py", *args],
             cwd=BASE_DIR,
-            env=self.env,
+            env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
         )
@@ -269,6 +300,60 @@ class Site:
         return self.log_path.read_text(errors="replace").count("Traceback (most recent call last)")
 
 
+@dataclass
+class Front:
+    """nginx from ops/nginx.conf in the foreground, in front of ``app_servers``."""
+
+    directory: Path
+    app_servers: list[str]
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        from ops import nginx
+
+        if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+            raise SystemExit("nginx not found: apt-get install nginx (make drill does)")
+        settings = nginx.NginxSettings(
+            prefix=self.directory,
+            listen=f"{HOST}:{self.port}",
+            app_servers=self.app_servers,
+            static_root=BASE_DIR / "staticfiles",
+            worker_processes="2",
+            user=nginx.worker_user(),
+        )
+        config = nginx.prepare(settings)
+        checked = nginx.check(config, self.directory)
+        if checked.returncode != 0:
+            raise SystemExit(f"nginx -t refused {config}:\n{checked.stderr}")
+        self.process = subprocess.Popen(
+            nginx.command(config, self.directory),
+            stdout=subprocess.DEVNULL,
+            stderr=(self.directory / "stderr.log").open("ab"),
+            start_new_session=True,
+        )
+        wait_until(lambda: self.get("/healthz")[0] == 200, 30, "nginx did not answer")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # graceful
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def get(
+        self, path: str, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(f"http://{HOST}:{self.port}{path}", headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+
 def discover_paths(site: Site) -> list[str]:
     """Every page the sitemaps list, plus head-to-heads, JSON, lists and a search."""
     status, _, body = site.get("/sitemap.xml")
@@ -291,12 +376,21 @@ def discover_paths(site: Site) -> list[str]:
 @dataclass
 class Stack:
     postgres: PrivatePostgres
+    replica: PrivateReplica
     redis: PrivateRedis
-    site: Site
+    sites: list[Site]
+    front: Front
     directory: Path
 
+    @property
+    def site(self) -> Site:
+        """The first app server: for commands (manage.py) and the per-server checks."""
+        return self.sites[0]
 
-def site_environment(postgres: PrivatePostgres, redis: PrivateRedis) -> dict[str, str]:
+
+def site_environment(
+    postgres: PrivatePostgres, redis: PrivateRedis, replica: PrivatePostgres | None = None
+) -> dict[str, str]:
     return {
         **{key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "rivalries.settings",
@@ -307,32 +401,51 @@ def site_environment(postgres: PrivatePostgres, redis: PrivateRedis) -> dict[str
         "DATABASE_URL": postgres.url,
         "REDIS_URL": redis.url,
         "LOG_LEVEL": "ERROR",  # warnings (each 503 while the database is away) would drown it
+        "WEB_CONCURRENCY": APP_WORKERS,
+        # Only nginx, on loopback, may say who the client is (rivalries/clients.py).
+        "TRUSTED_PROXIES": HOST,
+        "TRUSTED_PROXY_COUNT": "1",
+        **({"DATABASE_REPLICA_URL": replica.url} if replica is not None else {}),
     }
 
 
 @contextmanager
 def private_stack(name: str, *, demo: bool = True):
-    """PostgreSQL, Redis and gunicorn of our own, with the demo data; all gone afterwards."""
+    """nginx, two app servers, Redis, a PostgreSQL primary and replica of our own, with the
+    demo data; all gone afterwards."""
     directory = Path(tempfile.mkdtemp(prefix=f"rivalries-{name}-"))
     os.chmod(directory, 0o755)
     postgres = PrivatePostgres(directory / "postgres")
+    replica = PrivateReplica(directory / "replica", primary=postgres)
     redis = PrivateRedis(directory / "redis")
-    site: Site | None = None
     with ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, directory, ignore_errors=True)
         log(f"starting a private PostgreSQL on port {postgres.port}")
         postgres.init()
         cleanup.callback(lambda: postgres.accepting() and postgres.stop())
+        log(f"starting its streaming replica (pg_basebackup -R) on port {replica.port}")
+        replica.init()
+        cleanup.callback(lambda: replica.accepting() and replica.stop())
         log(f"starting a private Redis on port {redis.port}")
         redis.start()
         cleanup.callback(redis.stop)
-        site = Site(site_environment(postgres, redis), directory / "gunicorn.log")
+        environment = site_environment(postgres, redis, replica)
+        sites = [
+            Site(environment, directory / f"gunicorn-{number}.log")
+            for number in range(1, APP_SERVERS + 1)
+        ]
         log("migrating, loading the demo data, collecting static files")
-        site.manage("migrate", "--noinput")
+        sites[0].manage("migrate", "--noinput")
         if demo:
-            site.manage("load_demo")
-        site.manage("collectstatic", "--noinput")
-        site.start()
-        cleanup.callback(site.stop)
-        log(f"gunicorn answers on http://{HOST}:{site.port}/ ({len(site.worker_pids())} workers)")
-        yield Stack(postgres, redis, site, directory)
+            sites[0].manage("load_demo")
+        sites[0].manage("collectstatic", "--noinput")
+        for site in sites:
+            site.start()
+            cleanup.callback(site.stop)
+            workers = len(site.worker_pids())
+            log(f"gunicorn answers on http://{HOST}:{site.port}/ ({workers} workers)")
+        front = Front(directory / "nginx", [f"{HOST}:{site.port}" for site in sites])
+        front.start()
+        cleanup.callback(front.stop)
+        log(f"nginx answers on http://{HOST}:{front.port}/ in front of {len(sites)} app servers")
+        yield Stack(postgres, replica, redis, sites, front, directory)
