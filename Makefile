@@ -79,7 +79,7 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 # What the tests need besides Python's packages; CI installs it once before its two runs.
-test-setup: install browser java node_modules/.package-lock.json
+test-setup: install browser java nginx node_modules/.package-lock.json
 
 test: test-setup
 	$(BIN)/python -m pytest
@@ -129,7 +129,7 @@ bench: install wrk nginx
 	$(BIN)/python -m bench.run $(if $(filter 1 true yes,$(QUICK)),--quick)
 
 # nginx (Debian's package) stands in front of the app servers in the drill, the soak and the
-# bench (ops/nginx.conf); the tests only check the configuration when nginx is there.
+# bench (ops/nginx.conf); the tests run the configuration in a real nginx (tests/test_nginx.py).
 nginx:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \

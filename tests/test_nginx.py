@@ -1,8 +1,8 @@
 """ops/nginx.conf: filled in without leftovers, accepted by ``nginx -t``, and, in front of a tiny
 app of our own, caching what it should and nothing else (the proxy the drill runs, issue 15).
 
-The nginx tests need Debian's nginx (`make drill` installs it) and are skipped without it; the
-template tests need nothing.
+The nginx tests need Debian's nginx (`make test` installs it, as `make drill` does) and are
+skipped in a bare `pytest` without it; the template tests need nothing.
 """
 
 from __future__ import annotations
