@@ -55,6 +55,7 @@ import redis
 
 from bench.generate import generate, write_results_csv
 from bench.load import bust, fetch, server_times, throughput, wrk_path
+from ops.stack import Front
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -107,6 +108,7 @@ class Run:
     trivial_rps: list[float] = field(default_factory=list)
     """The trivial view's rate, measured right after each page's (and once per size)."""
     static_rps: list[float] = field(default_factory=list)
+    through_nginx: list[dict[str, Any]] = field(default_factory=list)
     first_visit: dict[str, int] = field(default_factory=dict)
     rss_mb: dict[str, float] = field(default_factory=dict)
     imported: dict[str, Any] = field(default_factory=dict)
@@ -490,6 +492,7 @@ def measure_size(size: str, scale: float | None, run: Run, *, keep: bool) -> Non
                         html_bytes_gz=html_gz,
                     )
                 )
+        measure_nginx(server, size, {name: pages[name][0] for name in ("timeline", "h2h")}, run)
         sweep(port, size, database, targets, run)
         run.first_visit = first_visit(port, pages["timeline"][0], run)
         run.rss_mb[size] = max(server.worker_rss_mb(), default=0.0)
@@ -562,6 +565,53 @@ def measure_static(port: int, timeline_path: str, plan: Plan) -> float:
     return throughput(
         port, static_path, uncached=False, seconds=plan.wrk_seconds, connections=plan.connections
     ).rps
+
+
+def measure_nginx(server: Server, size: str, paths: dict[str, str], run: Run) -> None:
+    """Cached pages through nginx (ops/nginx.conf, as in production) against nginx's own ceiling:
+    the stylesheet it serves from disk. A ratio near 1 means a cached page costs a reader no
+    more than a static file; the app server behind it is the one measured above."""
+    plan = run.plan
+    with tempfile.TemporaryDirectory(prefix="bench-nginx-") as directory:
+        front = Front(
+            Path(directory),
+            [f"127.0.0.1:{server.port}"],
+            static_root=ROOT / "bench" / "staticfiles",
+        )
+        front.start()
+        try:
+            html = fetch(front.port, paths["timeline"]).body.decode()
+            stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', html)
+            static_path = stylesheet.group(1) if stylesheet else "/static/css/site.css"
+            static = throughput(
+                front.port,
+                static_path,
+                uncached=False,
+                seconds=plan.wrk_seconds,
+                connections=plan.connections,
+            )
+            for name, path in paths.items():
+                fetch(front.port, path)  # into nginx's cache
+                rate = throughput(
+                    front.port,
+                    path,
+                    uncached=False,
+                    seconds=plan.wrk_seconds,
+                    connections=plan.connections,
+                )
+                if rate.errors:
+                    run.notes.append(f"size {size}: {name} through nginx: {rate.errors} errors")
+                run.through_nginx.append(
+                    {
+                        "page": name,
+                        "size": size,
+                        "rps": rate.rps,
+                        "static_file_rps": static.rps,
+                        "ratio_to_static": round(rate.rps / static.rps, 3) if static.rps else 0.0,
+                    }
+                )
+        finally:
+            front.stop()
 
 
 IMPORT_GROWTH = 5
@@ -640,6 +690,7 @@ def results_json(run: Run, started: datetime.datetime) -> dict[str, Any]:
             "static_file_rps": round(statistics.median(run.static_rps), 1),
         },
         "pages": [vars(page) for page in run.pages],
+        "through_nginx": run.through_nginx,
         "growth": growth(run),
         "first_visit_bytes_gz": sum(run.first_visit.values()),
         "import_rows_per_s": run.imported.get("rows_per_s", 0.0),
@@ -697,6 +748,11 @@ def table(result: dict[str, Any], run: Run) -> str:
         "worker RSS after the run: "
         + ", ".join(f"{size} {mb:.0f} MB" for size, mb in run.rss_mb.items())
         + " (largest worker)",
+        "cached pages through nginx, rps and x nginx's static file: "
+        + ", ".join(
+            f"{row['page']} {row['size']} {row['rps']:.0f} ({row['ratio_to_static']:.2f})"
+            for row in result["through_nginx"]
+        ),
     ]
     sizes = list(run.plan.scales)
     lines.append(

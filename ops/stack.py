@@ -308,6 +308,7 @@ class Front:
     app_servers: list[str]
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    static_root: Path = BASE_DIR / "staticfiles"
 
     def start(self) -> None:
         from ops import nginx
@@ -318,7 +319,7 @@ class Front:
             prefix=self.directory,
             listen=f"{HOST}:{self.port}",
             app_servers=self.app_servers,
-            static_root=BASE_DIR / "staticfiles",
+            static_root=self.static_root,
             worker_processes="2",
             user=nginx.worker_user(),
         )
