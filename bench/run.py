@@ -577,6 +577,7 @@ def measure_nginx(server: Server, size: str, paths: dict[str, str], run: Run) ->
             Path(directory),
             [f"127.0.0.1:{server.port}"],
             static_root=ROOT / "bench" / "staticfiles",
+            ready_path="/_bench/trivial/",
         )
         front.start()
         try:

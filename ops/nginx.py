@@ -92,6 +92,8 @@ def render(settings: NginxSettings) -> str:
 def prepare(settings: NginxSettings) -> Path:
     """Write the configuration and its temporary directories under the prefix; the file."""
     settings.prefix.mkdir(parents=True, exist_ok=True)
+    if settings.user:  # its workers must pass through a private (0700) temporary directory
+        settings.prefix.chmod(settings.prefix.stat().st_mode | 0o711)
     for name in TEMP_DIRS:
         (settings.prefix / name).mkdir(exist_ok=True)
         if settings.user:

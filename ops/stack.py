@@ -309,6 +309,8 @@ class Front:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
     static_root: Path = BASE_DIR / "staticfiles"
+    ready_path: str = "/healthz"
+    """What answers 200 through nginx once it and an app server are up."""
 
     def start(self) -> None:
         from ops import nginx
@@ -333,7 +335,7 @@ class Front:
             stderr=(self.directory / "stderr.log").open("ab"),
             start_new_session=True,
         )
-        wait_until(lambda: self.get("/healthz")[0] == 200, 30, "nginx did not answer")
+        wait_until(lambda: self.get(self.ready_path)[0] == 200, 30, "nginx did not answer")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
