@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 from athletes import marks
 from athletes.headtohead import Meeting, chronological
 
@@ -89,11 +92,17 @@ def gap_chart(meetings: Sequence[Meeting], a_name: str, b_name: str) -> GapChart
 
 
 def _label(meeting: Meeting, a_name: str, b_name: str) -> str:
-    where = f"{meeting.date:%d %b %Y}".lstrip("0") + f", {meeting.meet_name} {meeting.event_name}"
+    day = date_format(meeting.date, "SHORT_DATE_FORMAT")
+    where = f"{day}, {meeting.meet_name} {meeting.event_name}"
     if meeting.ahead in ("a", "b"):
         name = a_name if meeting.ahead == "a" else b_name
-        by = f" by {meeting.gap_ms / 1000:.2f} s" if meeting.gap_ms is not None else ""
-        return f"{where}: {name} ahead{by}"
+        if meeting.gap_ms is None:
+            return gettext("{where}: {name} ahead").format(where=where, name=name)
+        return gettext("{where}: {name} ahead by {gap} s").format(
+            where=where, name=name, gap=f"{meeting.gap_ms / 1000:.2f}"
+        )
     if meeting.ahead == "tie":
-        return f"{where}: a tie in {marks.format(meeting.a.time_ms)}"
-    return f"{where}: neither finished"
+        return gettext("{where}: a tie in {mark}").format(
+            where=where, mark=marks.format(meeting.a.time_ms)
+        )
+    return gettext("{where}: neither finished").format(where=where)
