@@ -12,11 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from athletes.importing import import_results
 from athletes.models import Athlete, AthleteAlias
 from rivalries.articles import covering, detect_language, propose
 from rivalries.dates import PreciseDate, Precision
-from rivalries.management.commands.load_demo import DEMO_DIR, load_athletes
+from rivalries.management.commands.load_demo import DEMO_DIR, load_athletes, load_races
 from rivalries.models import Rivalry
 from tests.factories import EventFactory, MeetFactory, RaceFactory, ResultFactory
 
@@ -49,7 +48,7 @@ def record(*, misspellings: bool = True) -> None:
     spellings of the stored names.
     """
     load_athletes(DEMO_DIR / "athletes.csv")
-    assert import_results(DEMO_DIR / "results.csv", filename="results.csv").ok
+    assert all(report.ok for report in load_races(DEMO_DIR / "races.json"))
     if not misspellings:
         AthleteAlias.objects.exclude(name__in=["Josh Cole", "Cole", "Jack Whiteman"]).delete()
     kerr = Athlete.objects.get(slug=KERR)
