@@ -14,7 +14,6 @@ readers_pages = i18n_patterns(
     path("", views.home, name="home"),
     path("rivalries/", views.rivalry_list, name="rivalries"),
     path("rivalries/<slug:slug>/", views.rivalry_detail, name="rivalry"),
-    path("rivalries/<slug:slug>/feed/", RivalryFeed(), name="rivalry-feed"),
     path("rivalries/<slug:slug>/card.png", share.rivalry_card, name="rivalry-card"),
     path("athletes/", views.athlete_list, name="athletes"),
     path("athletes/<slug:slug>/", views.athlete_detail, name="athlete"),
