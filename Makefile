@@ -17,7 +17,7 @@ PYTHON ?= $(shell \
 		$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit; }; \
 	done)
 
-.PHONY: help run test test-setup lint format install browser java demo clean serve bench wrk
+.PHONY: help run test test-setup lint format install messages translations gettext browser java demo clean serve bench wrk
 
 help:
 	@echo "make run     set up and serve the site on http://127.0.0.1:$(PORT) with the demo data (SQLite)"
@@ -37,7 +37,27 @@ $(STAMP): requirements.lock
 	$(BIN)/python -m pip install --quiet --require-virtualenv -r requirements.lock
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) messages
+
+# The translations (locale/*/LC_MESSAGES/*.po, in the repo) compiled to the .mo files Django reads
+# (not in the repo): GNU gettext's msgfmt, from Debian like chromium below. After adding strings:
+# `make translations` (README, "Translating").
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+		else echo "Install GNU gettext (Debian: apt-get install gettext) to compile the translations"; exit 1; fi; }
+
+messages: $(STAMP) gettext
+	@$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v0
+
+# Gather every marked string into the .po files (new ones with an empty msgstr to fill in),
+# then compile. --no-obsolete drops strings the code no longer has.
+translations: $(STAMP) gettext
+	$(BIN)/python manage.py makemessages --locale nb --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'staticfiles/*' --ignore 'bench/*' --ignore 'tests/*' --no-obsolete --add-location file
+	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v0
 
 # Debian's chromium is the browser for the Playwright tests (Playwright cannot download its own here).
 browser:

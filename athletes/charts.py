@@ -232,7 +232,8 @@ def gap_chart(pairs: Sequence[Pair]) -> GapChart | None:
 
 def meeting_label(meeting: Meeting, a_name: str, b_name: str) -> str:
     """A point's title: the race, the date and who was ahead by how much."""
-    where = f"{meeting.meet_name} {meeting.event_name}, {date_format(meeting.date, 'j M Y')}"
+    day = date_format(meeting.date, "SHORT_DATE_FORMAT")
+    where = f"{meeting.meet_name} {meeting.event_name}, {day}"
     if meeting.ahead in ("a", "b"):
         name = a_name if meeting.ahead == "a" else b_name
         if meeting.gap_ms is not None:

@@ -56,6 +56,10 @@ class FilterError(ValueError):
     """A counting choice that cannot be read; the message quotes the value."""
 
 
+def _rounds_message(value: str) -> str:
+    return gettext("rounds='{value}' is not a choice: use 'all' or 'finals'").format(value=value)
+
+
 @dataclass(frozen=True)
 class Filters:
     """The reader's counting choices: the same parameters drive the page and its JSON."""
@@ -73,7 +77,7 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.rounds not in ROUNDS:
-            raise FilterError(f"rounds='{self.rounds}' is not a choice: use 'all' or 'finals'")
+            raise FilterError(_rounds_message(self.rounds))
         if self.from_year and self.to_year and self.from_year > self.to_year:
             raise FilterError(
                 f"from={self.from_year} is after to={self.to_year}: the range runs from the"
@@ -92,14 +96,18 @@ class Filters:
         if rounds.lower() in ROUNDS:
             rounds = rounds.lower()
         elif rounds:
-            raise FilterError(f"rounds='{rounds}' is not a choice: use 'all' or 'finals'")
+            raise FilterError(_rounds_message(rounds))
         indoor: bool | None = None
         if indoor_text.lower() in _TRUE:
             indoor = True
         elif indoor_text.lower() in _FALSE:
             indoor = False
         elif indoor_text:
-            raise FilterError(f"indoor='{indoor_text}' is not a choice: use 'true' or 'false'")
+            raise FilterError(
+                gettext("indoor='{value}' is not a choice: use 'true' or 'false'").format(
+                    value=indoor_text
+                )
+            )
         year = _year(params, "year")
         from_year = _year(params, "from")
         to_year = _year(params, "to")
@@ -118,9 +126,13 @@ class Filters:
 
         ``event_name`` is the event's display name when the caller has it; else the slug.
         """
-        rounds = "finals only" if self.rounds == "finals" else "all rounds"
-        event = (event_name or self.event) if self.event else "all events"
-        venue = {None: "indoor and outdoor", True: "indoor", False: "outdoor"}[self.indoor]
+        rounds = gettext("finals only") if self.rounds == "finals" else gettext("all rounds")
+        event = (event_name or self.event) if self.event else gettext("all events")
+        venue = {
+            None: gettext("indoor and outdoor"),
+            True: gettext("indoor"),
+            False: gettext("outdoor"),
+        }[self.indoor]
         words = [rounds, event, venue]
         if self.from_year and self.from_year == self.to_year:
             words.append(gettext("%(year)s only") % {"year": self.from_year})

@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
 _PLACEHOLDER = "987654321"
 """Valid for both the ``int`` and the ``slug`` converters, and never part of a route."""
@@ -20,7 +21,7 @@ _PLACEHOLDER = "987654321"
 
 def path_to(name: str, key: int | str) -> str:
     """``reverse(name, args=[key])`` for a URL with one ``int`` or ``slug`` argument."""
-    head, tail = _halves(name, get_script_prefix(), get_urlconf())
+    head, tail = _halves(name, get_script_prefix(), get_urlconf(), get_language())
     return f"{head}{key}{tail}"
 
 
@@ -29,7 +30,8 @@ def race_path(race_id: int) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _halves(name: str, prefix: str, urlconf: str | None) -> tuple[str, str]:
+def _halves(name: str, prefix: str, urlconf: str | None, language: str) -> tuple[str, str]:
+    """Keyed by the language too: a Norwegian page's links are under /nb/."""
     head, _, tail = reverse(name, args=[_PLACEHOLDER]).rpartition(_PLACEHOLDER)
     return head, tail
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -14,8 +15,8 @@ from athletes.versioning import Versioned
 
 
 class Sex(models.TextChoices):
-    MEN = "men", "Men"
-    WOMEN = "women", "Women"
+    MEN = "men", _("Men")
+    WOMEN = "women", _("Women")
 
 
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
@@ -130,12 +131,12 @@ class Event(Versioned):
 
 
 class Level(models.TextChoices):
-    OLYMPIC = "olympic", "Olympic Games"
-    WORLD = "world", "World Championships"
-    CONTINENTAL = "continental", "Continental/Commonwealth championships"
-    NATIONAL = "national", "National championships"
-    DIAMOND_LEAGUE = "diamond", "Diamond League"
-    ONE_DAY = "one-day", "Other one-day meet"
+    OLYMPIC = "olympic", _("Olympic Games")
+    WORLD = "world", _("World Championships")
+    CONTINENTAL = "continental", _("Continental/Commonwealth championships")
+    NATIONAL = "national", _("National championships")
+    DIAMOND_LEAGUE = "diamond", _("Diamond League")
+    ONE_DAY = "one-day", _("Other one-day meet")
 
 
 CHAMPIONSHIP_LEVELS = (Level.OLYMPIC, Level.WORLD, Level.CONTINENTAL, Level.NATIONAL)
@@ -185,10 +186,10 @@ class Meet(Versioned):
 
 
 class Round(models.TextChoices):
-    FINAL = "final", "Final"
-    SEMI_FINAL = "semi-final", "Semi-final"
-    QUARTER_FINAL = "quarter-final", "Quarter-final"
-    HEAT = "heat", "Heat"
+    FINAL = "final", _("Final")
+    SEMI_FINAL = "semi-final", _("Semi-final")
+    QUARTER_FINAL = "quarter-final", _("Quarter-final")
+    HEAT = "heat", _("Heat")
 
 
 def round_label(name: str, number: int | None) -> str:
@@ -267,16 +268,16 @@ class Race(Versioned):
 
 
 class Flag(models.TextChoices):
-    WR = "WR", "World record"
-    WL = "WL", "World lead"
-    AR = "AR", "Area record"
-    NR = "NR", "National record"
-    PB = "PB", "Personal best"
-    SB = "SB", "Season best"
-    OR = "OR", "Olympic record"
-    CR = "CR", "Championship record"
-    MR = "MR", "Meeting record"
-    DLR = "DLR", "Diamond League record"
+    WR = "WR", _("World record")
+    WL = "WL", _("World lead")
+    AR = "AR", _("Area record")
+    NR = "NR", _("National record")
+    PB = "PB", _("Personal best")
+    SB = "SB", _("Season best")
+    OR = "OR", _("Olympic record")
+    CR = "CR", _("Championship record")
+    MR = "MR", _("Meeting record")
+    DLR = "DLR", _("Diamond League record")
 
 
 def normalise_flags(text: str) -> str:
@@ -290,11 +291,11 @@ def normalise_flags(text: str) -> str:
 
 
 class ResultStatus(models.TextChoices):
-    FINISHED = "finished", "Finished"
-    DNF = "DNF", "Did not finish"
-    DNS = "DNS", "Did not start"
-    DQ = "DQ", "Disqualified"
-    ENTERED = "entered", "Entered"
+    FINISHED = "finished", _("Finished")
+    DNF = "DNF", _("Did not finish")
+    DNS = "DNS", _("Did not start")
+    DQ = "DQ", _("Disqualified")
+    ENTERED = "entered", _("Entered")
 
 
 # A result in one of these counts as a meeting in head-to-head; DNS and "entered" do not.

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Substr, Upper
+from django.utils.translation import gettext
 from django_countries import countries
 
 from athletes import marks
@@ -40,10 +41,16 @@ class ResultFilters:
         year = None
         if year_text:
             if not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
-                raise FilterError(f"year='{year_text[:20]}' is not a year: write it as 2024")
+                raise FilterError(
+                    gettext("year='{value}' is not a year: write it as 2024").format(
+                        value=year_text[:20]
+                    )
+                )
             year = int(year_text)
             if not FIRST_YEAR <= year <= datetime.date.today().year + 1:
-                raise FilterError(f"year='{year_text}' is outside the record")
+                raise FilterError(
+                    gettext("year='{value}' is outside the record").format(value=year_text)
+                )
         return cls(year=year, event=event)
 
     def as_query(self) -> dict[str, str]:

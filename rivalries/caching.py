@@ -1,7 +1,8 @@
 """A whole-page cache for readers that never serves a page older than the last saved edit.
 
 DESIGN.md, "Scale": a reader's GET of a public page is answered from the cache (Redis in
-production, local memory by default), keyed by the full URL and whether it is an htmx request,
+production, local memory by default), keyed by the full URL (whose path names the language:
+``/nb/...``), the language and whether it is an htmx request,
 and stored with the *data version* it was rendered at: one integer in the cache that every saved
 write to the record (the ``athletes`` and ``rivalries`` apps) bumps. A stored page is served
 only while its version is the current one, so a bump needs to delete nothing: the next request
@@ -47,6 +48,7 @@ from django.http.request import split_domain_port
 from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import get_language
 
 from athletes.importing import imported
 from rivalries.dataversion import local_version
@@ -54,7 +56,7 @@ from rivalries.dataversion import local_version
 VERSION_KEY = "data-version"
 PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 60}
 DATA_APPS = frozenset({"athletes", "rivalries"})
-PRIVATE_PATHS = ("/admin/",)
+PRIVATE_PATHS = ("/admin/", "/nb/admin/")
 """Never cached, never marked public: the editors' side (setting ``PAGE_CACHE_PRIVATE_PATHS``)."""
 VARY_ALLOWED = frozenset({"hx-request", "hx-history-restore-request"})
 """Request headers a stored page may vary on: both are part of the key."""
@@ -252,7 +254,9 @@ def page_key(request: HttpRequest) -> str | None:
     scheme = "https" if request.is_secure() else "http"
     url = f"{scheme}://{host}{request.path}?{query}"
     digest = md5(url.encode(), usedforsecurity=False).hexdigest()
-    return f"page:{htmx_variant(request)}:{digest}"
+    # The path names the language already (/nb/...); the key says it too, so a page can never
+    # be served in the language of another (rivalries/languages.py).
+    return f"page:{htmx_variant(request)}:{get_language()}:{digest}"
 
 
 class PageCacheMiddleware:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.formats import date_format
+
 
 class Precision(StrEnum):
     DAY = "day"
@@ -98,12 +100,13 @@ class PreciseDate:
         return self.start.isoformat()
 
     def display(self) -> str:
-        """ "25 May 2024", "Nov 2023" or "2023"."""
+        """ "25 May 2024", "Nov 2023" or "2023" in English; "25. mai 2024", "november 2023"
+        in bokmål (the active language's formats, rivalries/formats/)."""
         if self.precision == Precision.YEAR:
             return str(self.start.year)
         if self.precision == Precision.MONTH:
-            return f"{self.start:%b} {self.start.year}"
-        return f"{self.start.day} {self.start:%b} {self.start.year}"
+            return date_format(self.start, "YEAR_MONTH_FORMAT")
+        return date_format(self.start, "DATE_FORMAT")
 
     __str__ = display
 

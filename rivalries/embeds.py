@@ -22,7 +22,9 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
@@ -31,6 +33,7 @@ from athletes import headtohead
 from athletes.api import athlete_pair
 from athletes.headtohead import Filters, HeadToHead, Meeting
 from athletes.models import Athlete
+from rivalries.languages import language_of_path
 from rivalries.models import Rivalry
 from rivalries.origin import absolute, site_origin
 
@@ -143,7 +146,8 @@ def _size(request: HttpRequest, name: str, default: int) -> int:
 
 
 def _embeddable(request: HttpRequest, url: str) -> tuple[str, list[str]]:
-    """The URL name and arguments of a page of ours that has an embed."""
+    """The URL name and arguments of a page of ours that has an embed (resolved in the
+    language of the page's path, which the caller has made the active one)."""
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -167,9 +171,17 @@ def _title(name: str, args: list[str]) -> tuple[str, str]:
     """The embedded page's title and its embed's path; Http404 when it does not exist."""
     if name == "h2h":
         a, b = athlete_pair(*args)
-        return f"{a.name} vs {b.name}: head-to-head", reverse("embed-h2h", args=args)
+        title = gettext("{a} vs {b}: head-to-head").format(a=a.name, b=b.name)
+        return title, reverse("embed-h2h", args=args)
     rivalry = get_object_or_404(Rivalry.objects.published(), slug=args[0])
     return rivalry.title, reverse("embed-rivalry", args=args)
+
+
+def _path_of(url: str) -> str:
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
 
 
 @require_safe
@@ -183,11 +195,13 @@ def oembed(request: HttpRequest) -> JsonResponse:
             raise OEmbedError(f"format={answer_format!r} is not served: use json", 400)
         width = _size(request, "maxwidth", DEFAULT_WIDTH)
         height = _size(request, "maxheight", DEFAULT_HEIGHT)
-        name, args = _embeddable(request, url)
-        try:
-            title, embed_path = _title(name, args)
-        except Http404:
-            raise OEmbedError(f"url={url!r} is no page of ours", 404) from None
+        # A page under /nb/ has its embed under /nb/, titled in Norwegian.
+        with translation.override(language_of_path(_path_of(url))):
+            name, args = _embeddable(request, url)
+            try:
+                title, embed_path = _title(name, args)
+            except Http404:
+                raise OEmbedError(f"url={url!r} is no page of ours", 404) from None
     except OEmbedError as error:
         return JsonResponse({"error": str(error)}, status=error.status)
     origin = site_origin(request)

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from athletes.links import path_to
@@ -212,8 +213,8 @@ def _quotes_about(*athletes: Athlete) -> models.QuerySet:
 
 
 class Timing(models.TextChoices):
-    BEFORE = "before", "Before the race"
-    AFTER = "after", "After the race"
+    BEFORE = "before", _("Before the race")
+    AFTER = "after", _("After the race")
 
 
 class Quote(Versioned):

@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language comes from the path alone (/nb/...), never a cookie or Accept-Language, so a
+    # page is the same for every reader of its URL; before the page cache, whose key it is part of.
+    "rivalries.languages.PathLanguageMiddleware",
     # Outside the page cache: it adds "Vary: Origin", which the cache would refuse to store.
     "corsheaders.middleware.CorsMiddleware",
     "rivalries.caching.PageCacheMiddleware",
@@ -153,7 +156,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# English at /, Norwegian bokmål under /nb/ (rivalries/urls.py, rivalries/languages.py). Our own
+# formats (rivalries/formats/) write dates as each language does ("25 May 2024", "25. mai 2024");
+# marks and gaps are written by athletes/marks.py, the same in both, never localized.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("nb", "Norsk bokmål")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["rivalries.formats"]
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

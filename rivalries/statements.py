@@ -16,8 +16,16 @@ from typing import Protocol
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, pgettext
 
-MARKER = "Paraphrase:"
+from rivalries.languages import ENGLISH, same_language
+
+
+def marker() -> str:
+    """ "Paraphrase:" in the reader's language (English in the feed and the JSON)."""
+    return pgettext("a statement in reported speech", "Paraphrase:")
+
+
 OPEN, CLOSE = "“", "”"
 
 
@@ -38,8 +46,9 @@ class Statement(Protocol):
 
 
 def words(statement: Statement) -> str:
-    """The words a reader of English is shown: the translation when there is one."""
-    return statement.translation or statement.text
+    """The words a reader is shown first: for a reader of English the translation when there
+    is one; for a reader of the quote's own language (or of neither) the original."""
+    return shown(statement, getattr(statement, "language", ""), get_language()).first
 
 
 def truncate(text: str, length: int | None) -> str:
@@ -52,7 +61,7 @@ def plain(statement: Statement, length: int | None = None) -> str:
     """“He would win 98 out of 100.” or ``Paraphrase: he could beat Kerr blindfolded``."""
     shown = truncate(words(statement), length)
     if statement.is_paraphrase:
-        return f"{MARKER} {shown}"
+        return f"{marker()} {shown}"
     return f"{OPEN}{shown}{CLOSE}"
 
 
@@ -61,8 +70,10 @@ def attribution(statement: Statement) -> str:
     if not statement.is_paraphrase:
         return statement.speaker_label
     if statement.source is not None:
-        return f"{statement.source.publisher}, reporting {statement.speaker_label}"
-    return f"reporting {statement.speaker_label}"
+        return gettext("{publisher}, reporting {speaker}").format(
+            publisher=statement.source.publisher, speaker=statement.speaker_label
+        )
+    return gettext("reporting {speaker}").format(speaker=statement.speaker_label)
 
 
 def headline(statement: Statement, length: int | None = 80) -> str:
@@ -72,7 +83,9 @@ def headline(statement: Statement, length: int | None = 80) -> str:
     ``Paraphrase of Jakob Ingebrigtsen: He could beat…``, reported speech.
     """
     if statement.is_paraphrase:
-        return f"Paraphrase of {statement.speaker_label}: {truncate(words(statement), length)}"
+        return gettext("Paraphrase of {speaker}: {words}").format(
+            speaker=statement.speaker_label, words=truncate(words(statement), length)
+        )
     return f"{statement.speaker_label}: {plain(statement, length)}"
 
 
@@ -80,10 +93,9 @@ def description(statement: Statement, length: int | None = 200) -> str:
     """OpenGraph, Twitter and the page's meta description."""
     source = statement.source.publisher if statement.source is not None else ""
     if statement.is_paraphrase:
-        return (
-            f"{MARKER} {truncate(words(statement), length)} "
-            f"({source + ', ' if source else ''}not {statement.speaker_label}'s own words)"
-        )
+        not_own = gettext("not {speaker}'s own words").format(speaker=statement.speaker_label)
+        by = f"{source}, {not_own}" if source else not_own
+        return f"{marker()} {truncate(words(statement), length)} ({by})"
     return f"{plain(statement, length)} {statement.speaker_label}" + (
         f" ({source})" if source else ""
     )
@@ -105,9 +117,10 @@ def html(statement: Statement, words: str | None = None, lang: str = "") -> Safe
     lang_attribute = format_html(' lang="{}"', lang) if lang else ""
     if statement.is_paraphrase:
         return format_html(
-            '<p class="reported"{}><span class="paraphrase" lang="en">{}</span> {}</p>',
+            '<p class="reported"{}><span class="paraphrase" lang="{}">{}</span> {}</p>',
             lang_attribute,
-            MARKER,
+            get_language(),
+            marker(),
             shown,
         )
     return format_html("<blockquote{}>{}</blockquote>", lang_attribute, shown)
@@ -123,3 +136,29 @@ class CardText:
 
 def card(statement: Statement, length: int = 220) -> CardText:
     return CardText(words=plain(statement, length), byline=f"— {attribution(statement)}")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A quote's words in the order a reader is shown them (DESIGN.md: in its original
+    language with the translation beside it, the reader's language first)."""
+
+    first: str
+    first_lang: str
+    """The ``lang`` of the first words when it is not the page's, else ""."""
+    second: str
+    second_lang: str
+    second_is_original: bool
+
+
+def shown(statement: Statement, language: str, reader: str) -> Shown:
+    """``language`` is the quote's own; its ``translation`` is English. A reader of English
+    sees the translation first, a reader of the quote's language (or of any language the
+    translation is not in) the original first."""
+    original_lang = "" if same_language(language, reader) else language
+    if not statement.translation:
+        return Shown(statement.text, original_lang, "", "", False)
+    english_lang = "" if same_language(ENGLISH, reader) else ENGLISH
+    if reader == ENGLISH and not same_language(language, reader):
+        return Shown(statement.translation, english_lang, statement.text, original_lang, True)
+    return Shown(statement.text, original_lang, statement.translation, english_lang, False)

@@ -55,6 +55,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext
 
 from athletes import marks
 
@@ -126,12 +127,14 @@ class TimelineFilters:
         kinds = tuple(kind for kind in KINDS if kind in self.kinds) or KINDS
         object.__setattr__(self, "kinds", kinds)
         if self.year is not None and not datetime.MINYEAR <= self.year <= datetime.MAXYEAR:
-            raise TimelineFilterError(f"year='{self.year}' is not a year: write one like 2023")
+            raise TimelineFilterError(_year_message(self.year))
         for name in ("event", "speaker"):
             value = getattr(self, name)
             if value is not None and not _SLUG.fullmatch(value):
                 raise TimelineFilterError(
-                    f"{name}='{value}' is not a slug: use letters, digits and hyphens"
+                    gettext(
+                        "{name}='{value}' is not a slug: use letters, digits and hyphens"
+                    ).format(name=name, value=value)
                 )
         if self.cursor is not None:
             decode_cursor(self.cursor)
@@ -158,7 +161,7 @@ class TimelineFilters:
         year = None
         if year_text:
             if not re.fullmatch(r"\d{1,4}", year_text) or int(year_text) < datetime.MINYEAR:
-                raise TimelineFilterError(f"year='{year_text}' is not a year: write one like 2023")
+                raise TimelineFilterError(_year_message(year_text))
             year = int(year_text)
         return cls(
             kinds=tuple(kinds),
@@ -193,7 +196,11 @@ class TimelineFilters:
 
 
 def _kind_message(value: Any) -> str:
-    return f"kind='{value}' is not a kind: use race, quote or moment"
+    return gettext("kind='{value}' is not a kind: use race, quote or moment").format(value=value)
+
+
+def _year_message(value: Any) -> str:
+    return gettext("year='{value}' is not a year: write one like 2023").format(value=value)
 
 
 def encode_cursor(key: SortKey) -> str:
@@ -205,7 +212,9 @@ def encode_cursor(key: SortKey) -> str:
 
 def decode_cursor(cursor: str) -> SortKey:
     """The sort key inside a cursor; anything else is a TimelineFilterError."""
-    problem = f"cursor='{cursor}' is not a cursor from this timeline: start again without it"
+    problem = gettext(
+        "cursor='{value}' is not a cursor from this timeline: start again without it"
+    ).format(value=cursor)
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
         version, day, *numbers = text.split(".")

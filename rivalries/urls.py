@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
@@ -6,11 +7,13 @@ from rivalries import api, embeds, health, share, sitemaps, views
 from rivalries.feeds import RivalryFeed
 from rivalries.sitemaps import SITEMAPS
 
-urlpatterns = [
+# Readers' pages and the admin, in each language (DESIGN.md, "Languages and sharing"): English
+# at /, Norwegian under /nb/. The machines' addresses below answer once, in no language: the
+# JSON, the Atom feed, the sitemap, robots.txt, oEmbed and the health check.
+readers_pages = i18n_patterns(
     path("", views.home, name="home"),
     path("rivalries/", views.rivalry_list, name="rivalries"),
     path("rivalries/<slug:slug>/", views.rivalry_detail, name="rivalry"),
-    path("rivalries/<slug:slug>/feed/", RivalryFeed(), name="rivalry-feed"),
     path("rivalries/<slug:slug>/card.png", share.rivalry_card, name="rivalry-card"),
     path("athletes/", views.athlete_list, name="athletes"),
     path("athletes/<slug:slug>/", views.athlete_detail, name="athlete"),
@@ -22,6 +25,12 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("embed/h2h/<slug:slug_a>/vs/<slug:slug_b>/", embeds.h2h_embed, name="embed-h2h"),
     path("embed/rivalries/<slug:slug>/", embeds.rivalry_embed, name="embed-rivalry"),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+urlpatterns = [
+    *readers_pages,
+    path("rivalries/<slug:slug>/feed/", RivalryFeed(), name="rivalry-feed"),
     path("oembed", embeds.oembed, name="oembed"),
     path(
         "sitemap.xml",
@@ -44,7 +53,6 @@ urlpatterns = [
         api.rivalry_timeline_api,
         name="api-rivalry-timeline",
     ),
-    path("admin/", admin.site.urls),
 ]
 
 handler404 = "rivalries.views.page_not_found"

@@ -10,6 +10,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -165,13 +166,13 @@ def head_to_head(request: HttpRequest, slug_a: str, slug_b: str) -> HttpResponse
         return request.path + query(**changes)
 
     switches = {
-        "rounds": [("All rounds", link(rounds="all"), filters.rounds == "all"),
-                   ("Finals only", link(rounds="finals"), filters.rounds == "finals")],
-        "events": [("All events", link(event=None), filters.event is None)]
+        "rounds": [(_("All rounds"), link(rounds="all"), filters.rounds == "all"),
+                   (_("Finals only"), link(rounds="finals"), filters.rounds == "finals")],
+        "events": [(_("All events"), link(event=None), filters.event is None)]
         + [(event.name, link(event=event.slug), filters.event == event.slug) for event in events],
-        "venues": [("Indoor and outdoor", link(indoor=None), filters.indoor is None),
-                   ("Outdoor", link(indoor=False), filters.indoor is False),
-                   ("Indoor", link(indoor=True), filters.indoor is True)],
+        "venues": [(_("Indoor and outdoor"), link(indoor=None), filters.indoor is None),
+                   (_("Outdoor"), link(indoor=False), filters.indoor is False),
+                   (_("Indoor"), link(indoor=True), filters.indoor is True)],
     }  # fmt: skip
     context = {
         "a": a,
@@ -188,7 +189,9 @@ def head_to_head(request: HttpRequest, slug_a: str, slug_b: str) -> HttpResponse
         "quotes": Quote.objects.published().for_display().between(a, b).order_by("-said_on", "-id"),
         "json_url": reverse("api-h2h", args=[a.slug, b.slug]) + query(),
         "canonical_path": headtohead_path(a, b),
-        **embed_context(request, "h2h", a.slug, b.slug, title=f"{a.name} vs {b.name}"),
+        **embed_context(
+            request, "h2h", a.slug, b.slug, title=_("{a} vs {b}").format(a=a.name, b=b.name)
+        ),
     }
     return render(request, "athletes/h2h.html", context)
 
@@ -253,6 +256,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /nb/admin/",
         "Allow: /",
         f"Sitemap: {absolute(request, reverse('sitemap'))}",
     ]
@@ -324,7 +328,7 @@ def rivalry_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "members_score": {"members": members},
         "events": sorted(events.items(), key=lambda item: item[1]),
         "years": sorted(years),
-        "kind_choices": [("race", "Races"), ("quote", "Quotes"), ("moment", "Moments")],
+        "kind_choices": [("race", _("Races")), ("quote", _("Quotes")), ("moment", _("Moments"))],
         "chosen_kinds": () if filters.kinds == timeline.KINDS else filters.kinds,
         **embed_context(request, "rivalry", rivalry.slug, title=rivalry.title),
     }

@@ -147,9 +147,13 @@ def public_urls(world: World) -> dict[str, str]:
 def public_pattern_names() -> set[str]:
     """The name of every URL pattern outside /admin/: a new page joins the sweeps by name."""
     names = set()
-    for entry in get_resolver().url_patterns:
+    entries = list(get_resolver().url_patterns)
+    while entries:
+        entry = entries.pop()
         if isinstance(entry, URLResolver):
-            continue  # admin.site.urls: the editors' side
+            if entry.app_name != "admin":  # admin.site.urls: the editors' side
+                entries += entry.url_patterns  # the readers' pages in each language
+            continue
         assert isinstance(entry, URLPattern)
         assert entry.name, f"the public URL pattern {entry.pattern} has no name"
         names.add(entry.name)

@@ -255,6 +255,7 @@ def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client):
     assert response.content.decode().splitlines() == [
         "User-agent: *",
         "Disallow: /admin/",
+        "Disallow: /nb/admin/",
         "Allow: /",
         "Sitemap: http://testserver/sitemap.xml",
     ]

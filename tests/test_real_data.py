@@ -129,6 +129,6 @@ def test_head_to_head_page_and_json_give_the_hand_count(client, imported):
     assert (finals["meetings"], finals["a_ahead"], finals["b_ahead"]) == (5, 3, 2)
     page = client.get("/h2h/josh-kerr/vs/jakob-ingebrigtsen/").content.decode()
     assert "9 meetings" in page
-    assert "<strong>4</strong>" in page
-    assert "<strong>5</strong>" in page
-    assert "Kerr ahead in the last 1 meeting" in page
+    assert '<strong class="score-a">4</strong>' in page
+    assert '<strong class="score-b">5</strong>' in page
+    assert "Kerr ahead in the last meeting." in page

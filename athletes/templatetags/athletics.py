@@ -11,6 +11,7 @@ from pathlib import Path
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
 from athletes import marks
 from athletes.links import outbound, path_to
@@ -39,13 +40,15 @@ def lookup(mapping: dict, key: str):
 
 @register.filter
 def ordinal(number: int | None) -> str:
-    """3 -> "3rd", 11 -> "11th", 22 -> "22nd": places as English writes them.
+    """3 -> "3rd", 11 -> "11th", 22 -> "22nd": places as English writes them; "3." in bokmål.
 
     Humanize's ``ordinal`` says the same through the translation machinery, at a hundred
     times the cost, and a timeline writes a place for every result on it.
     """
     if number is None:
         return ""
+    if get_language() == "nb":
+        return f"{number}."
     suffix = (
         "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )
@@ -58,12 +61,14 @@ def path(key: int | str, name: str) -> str:
     return path_to(name, key)
 
 
-_FLAG_NAMES = {flag.value: str(flag.label) for flag in Flag}
+_FLAG_NAMES = {flag.value: flag.label for flag in Flag}
+"""Lazy: each page names a flag in its own language."""
 
 
 @register.simple_tag
 def flags(codes: Iterable[str]) -> str:
-    """A result's flags ("PB", "NR") as abbreviations that spell themselves out on hover."""
+    """A result's flags ("PB", "NR") as abbreviations that spell themselves out on hover; the
+    abbreviations stay as athletics writes them, the words are the reader's language."""
     return format_html_join(
         " ",
         '<abbr class="flag" title="{}">{}</abbr>',
@@ -99,3 +104,35 @@ def country_flag(athlete) -> str:
         '<img class="flag-icon" src="{}" alt="" width="32" height="24">',
         static(f"flags/{code}.svg"),
     )
+
+
+TALLY_LABELS = {
+    "championships": gettext_lazy("Championships"),
+    "one-day meets": gettext_lazy("One-day meets"),
+    "outdoor": gettext_lazy("Outdoor"),
+    "indoor": gettext_lazy("Indoor"),
+}
+"""The head-to-head's breakdown rows by level and venue: keys the JSON gives as they are."""
+
+
+@register.filter
+def tally_label(key: str) -> str:
+    """``{{ label|tally_label }}``: "Championships" ("Mesterskap"); an event or a year as given."""
+    return str(TALLY_LABELS.get(key, key))
+
+
+MEDIA = {
+    "article": pgettext_lazy("medium", "article"),
+    "interview": pgettext_lazy("medium", "interview"),
+    "press conference": pgettext_lazy("medium", "press conference"),
+    "social post": pgettext_lazy("medium", "social post"),
+    "broadcast": pgettext_lazy("medium", "broadcast"),
+    "documentary": pgettext_lazy("medium", "documentary"),
+    "podcast": pgettext_lazy("medium", "podcast"),
+}
+
+
+@register.filter
+def medium_name(value: str) -> str:
+    """A source's medium ("press conference") in the reader's words."""
+    return str(MEDIA.get(value, value))

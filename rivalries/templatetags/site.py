@@ -9,14 +9,17 @@ that choose content rather than filter it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django import template
 from django.template.base import Parser, Token
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from rivalries import cards, statements
+from rivalries import cards, languages, statements
+from rivalries.languages import ENGLISH, Alternate, alternates, path_in
 from rivalries.origin import absolute
 
 register = template.Library()
@@ -47,23 +50,58 @@ def capture(parser: Parser, token: Token) -> CaptureNode:
     return CaptureNode(nodelist, bits[1])
 
 
-@register.simple_tag(takes_context=True)
-def canonical_url(context: template.Context) -> str:
-    """A view may name the page's one path as ``canonical_path`` (a head-to-head seen from
-    either side is one page)."""
-    request = context.get("request")
-    if request is None:
-        return ""
+def _canonical_path(context: template.Context) -> tuple[str, str]:
+    """The page's one path and query. A view may name the path as ``canonical_path`` (a
+    head-to-head seen from either side is one page)."""
+    request = context["request"]
     if context.get("canonical_path"):
-        return absolute(request, context["canonical_path"])
+        return context["canonical_path"], ""
     kept = [
         (name, value)
         for name in CANONICAL_PARAMETERS
         for value in request.GET.getlist(name)[:1]
         if value and not (name == "page" and value == "1")
     ]
-    query = f"?{urlencode(kept)}" if kept else ""
-    return absolute(request, request.path + query)
+    return request.path, f"?{urlencode(kept)}" if kept else ""
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context: template.Context) -> str:
+    request = context.get("request")
+    if request is None:
+        return ""
+    path, query = _canonical_path(context)
+    return absolute(request, path + query)
+
+
+@register.simple_tag(takes_context=True)
+def hreflang_links(context: template.Context) -> str:
+    """``<link rel="alternate" hreflang>`` for the page in every language, itself included,
+    and ``x-default`` (the English page), as absolute URLs (search engines want them so)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    path, query = _canonical_path(context)
+    pages = [(item.code, absolute(request, item.path + query)) for item in alternates(path)]
+    pages.append(("x-default", absolute(request, path_in(path, ENGLISH) + query)))
+    return format_html_join("\n  ", '<link rel="alternate" hreflang="{}" href="{}">', pages)
+
+
+@register.simple_tag(takes_context=True)
+def language_switch(context: template.Context) -> list[Alternate]:
+    """The page in each language, for the footer's switcher: the same path and query."""
+    request = context.get("request")
+    if request is None:
+        return []
+    query = request.META.get("QUERY_STRING", "")
+    suffix = f"?{query}" if query else ""
+    return [replace(item, path=item.path + suffix) for item in alternates(request.path)]
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """``{{ quote.language|language_name }}``: "Norwegian" (or "norsk"), not "no"."""
+    return languages.language_name(code)
 
 
 @register.simple_tag(takes_context=True)

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from rivalries import statements
 
@@ -32,3 +33,9 @@ def statement_html(
 ) -> SafeString:
     """``{% statement_html quote %}``: a quote's blockquote or a paraphrase's reported words."""
     return statements.html(statement, words, lang)
+
+
+@register.simple_tag
+def statement_shown(statement: statements.Statement) -> statements.Shown:
+    """``{% statement_shown quote as shown %}``: original and translation, the reader's first."""
+    return statements.shown(statement, getattr(statement, "language", ""), get_language())

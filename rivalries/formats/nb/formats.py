@@ -1,0 +1,12 @@
+"""Bokmål dates: "25. mai 2024", "november 2023", "25. mai 2024 kl. 14.05"."""
+
+DATE_FORMAT = "j. F Y"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j. F"
+DATETIME_FORMAT = r"j. F Y \k\l. H.i"
+SHORT_DATE_FORMAT = "j. b Y"
+TIME_FORMAT = "H.i"
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "\xa0"
+NUMBER_GROUPING = 3
+FIRST_DAY_OF_WEEK = 1
