@@ -1,4 +1,5 @@
-"""Every public page type on a 360 px phone, with and without JavaScript: nothing is cut off.
+"""Every public page type on a 360 px phone, with and without JavaScript, in English and in
+Norwegian: nothing is cut off.
 
 One browser context per JavaScript setting and one page in each, reused for every address, so
 the walk costs a page load per address rather than a browser per address.
@@ -66,6 +67,8 @@ def test_every_page_type_fits_a_phone_with_and_without_javascript(
 ):
     pages = {name: path for name, path in site_pages().items() if name in PAGE_TYPES}
     assert set(pages) == set(PAGE_TYPES)
+    # Norwegian words run longer ("innbyrdes oppgjør"): the same walk under /nb/.
+    pages |= {f"{name} (nb)": f"/nb{path}" for name, path in pages.items()}
     failures = []
     for javascript in (True, False):
         context = browser.new_context(viewport=PHONE, java_script_enabled=javascript)
@@ -74,7 +77,7 @@ def test_every_page_type_fits_a_phone_with_and_without_javascript(
             for name, path in pages.items():
                 page.goto(live_server.url + path)
                 cells = page.locator("main td, main th").count()
-                if name in ("head-to-head", "race", "athlete"):
+                if name.removesuffix(" (nb)") in ("head-to-head", "race", "athlete"):
                     assert cells > 0, f"{name} has no table to check"
                 failures += [
                     f"{name} (JavaScript {'on' if javascript else 'off'}): {problem}"
