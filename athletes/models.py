@@ -66,10 +66,12 @@ class Athlete(Versioned):
 
     def save(self, *args, **kwargs) -> None:
         self.name = " ".join(self.name.split())
-        self.search_name = fold(self.name)
+        # Derived text may outgrow the name ("Last, First" adds a comma, folding "ß" to "ss"):
+        # clipped to its column, so a name of full length still saves on PostgreSQL.
+        self.search_name = fold(self.name)[:120]
         if not self.sort_name:
             first, _, last = self.name.rpartition(" ")
-            self.sort_name = f"{last}, {first}" if first else self.name
+            self.sort_name = (f"{last}, {first}" if first else self.name)[:120]
         if not self.slug:
             self.slug = unique_slug(Athlete, self.name, exclude_pk=self.pk)
         if not self.world_athletics_id:
@@ -109,7 +111,7 @@ class AthleteAlias(Versioned):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.search_name = fold(self.name)
+        self.search_name = fold(self.name)[:120]  # folding may lengthen it, as for athletes
         super().save(*args, **kwargs)
 
 
@@ -175,7 +177,7 @@ class Meet(Versioned):
         return f"{self.name} {self.start_date.year}"
 
     def save(self, *args, **kwargs) -> None:
-        self.search_name = fold(self.name)
+        self.search_name = fold(self.name)[:160]  # folding may lengthen it, as for athletes
         if not self.slug:
             self.slug = unique_slug(Meet, f"{self.name} {self.start_date.year}", exclude_pk=self.pk)
         super().save(*args, **kwargs)

@@ -99,8 +99,10 @@ class PathLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         language = language_of_path(request.path_info)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # For this request only: the thread goes back to its language after it (a test run,
+        # a worker's next request to a path without a prefix, anything else the thread does).
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response

@@ -10,7 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from athletes.models import Athlete
 from rivalries import cards
+from rivalries.models import Rivalry
 from tests.factories import (
     AthleteFactory,
     MeetFactory,
@@ -153,9 +155,15 @@ HOSTILE = {
 
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_hostile_text_still_draws(client, kerr, jakob, text):
-    speaker = AthleteFactory(name=text[:150] or "x", country="NO")
+    if connection.vendor == "postgresql":
+        text = text.replace("\x00", "")  # PostgreSQL stores no NUL: it never reaches a card
+    name_length = Athlete._meta.get_field("name").max_length
+    title_length = Rivalry._meta.get_field("title").max_length
+    speaker = AthleteFactory(name=text[:name_length] or "x", country="NO")
     quote = QuoteFactory(speaker=speaker, text=text, translation=text[:500])
-    rivalry = RivalryFactory(title=text[:160], slug="hostile", members=[speaker, kerr, jakob])
+    rivalry = RivalryFactory(
+        title=text[:title_length] or "x", slug="hostile", members=[speaker, kerr, jakob]
+    )
     assert png(client.get(f"/quotes/{quote.pk}/card.png")).size == (1200, 630)
     assert png(client.get(f"/h2h/{speaker.slug}/vs/{kerr.slug}/card.png")).size == (1200, 630)
     assert png(client.get(f"/rivalries/{rivalry.slug}/card.png")).size == (1200, 630)

@@ -15,7 +15,7 @@ import re
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.urls import URLPattern, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -141,8 +141,13 @@ def paths(route: str, world) -> st.SearchStrategy[str]:
 
 
 def route_of(name: str) -> str:
-    for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLPattern) and entry.name == name:
+    """The pattern's route; a reader's page sits inside the language prefix (English at /)."""
+    entries = list(get_resolver().url_patterns)
+    while entries:
+        entry = entries.pop(0)
+        if isinstance(entry, URLResolver) and entry.app_name != "admin":
+            entries += entry.url_patterns
+        elif isinstance(entry, URLPattern) and entry.name == name:
             return str(entry.pattern)
     raise LookupError(name)
 
