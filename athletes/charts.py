@@ -296,9 +296,7 @@ def season_chart(h2h: HeadToHead) -> SeasonChart | None:
     bars = []
     for row, (year, tally) in enumerate(h2h.by_year.items()):
         a_width = reach * tally.a_ahead / most
-        leader = (
-            "a" if tally.a_ahead > tally.b_ahead else "b" if tally.b_ahead > tally.a_ahead else None
-        )
+        leader = _leader(tally.a_ahead, tally.b_ahead)
         bars.append(
             SeasonBar(
                 year=year,
