@@ -581,16 +581,7 @@ def measure_nginx(server: Server, size: str, paths: dict[str, str], run: Run) ->
         )
         front.start()
         try:
-            html = fetch(front.port, paths["timeline"]).body.decode()
-            stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', html)
-            static_path = stylesheet.group(1) if stylesheet else "/static/css/site.css"
-            static = throughput(
-                front.port,
-                static_path,
-                uncached=False,
-                seconds=plan.wrk_seconds,
-                connections=plan.connections,
-            )
+            static_rps = measure_static(front.port, paths["timeline"], plan)
             for name, path in paths.items():
                 fetch(front.port, path)  # into nginx's cache
                 rate = throughput(
@@ -607,8 +598,8 @@ def measure_nginx(server: Server, size: str, paths: dict[str, str], run: Run) ->
                         "page": name,
                         "size": size,
                         "rps": rate.rps,
-                        "static_file_rps": static.rps,
-                        "ratio_to_static": round(rate.rps / static.rps, 3) if static.rps else 0.0,
+                        "static_file_rps": static_rps,
+                        "ratio_to_static": round(rate.rps / static_rps, 3) if static_rps else 0.0,
                     }
                 )
         finally:
